@@ -1,0 +1,40 @@
+"""Categories: seeded from the enabled plugins into the hub's `category` table.
+
+Descriptive fields (label, codes, keywords, compatibility) follow the plugin's code;
+settings a coordinator may tune in the hub (lead time, tolerance) are only set on first
+insert, so a re-seed never overwrites a local decision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Category
+from .plugins import all_categories
+
+
+def sync_categories(app: Any = None) -> int:
+    """Insert or refresh every enabled plugin's categories; returns how many were added."""
+    existing = {c.key: c for c in db.session.scalars(select(Category))}
+    added = 0
+    for key, (plugin, spec) in all_categories(app).items():
+        row = existing.get(key)
+        if row is None:
+            row = Category(key=key, lead_time_months=spec.lead_time_months)
+            db.session.add(row)
+            added += 1
+        row.workstream = plugin.key
+        row.label = spec.label
+        row.cpv_codes = list(spec.cpv_codes)
+        row.ewc_codes = list(spec.ewc_codes)
+        row.keywords = list(spec.keywords)
+        row.compatible = list(spec.compatible)
+    db.session.commit()
+    return added
+
+
+def category_keys(app: Any = None) -> set[str]:
+    return set(all_categories(app))

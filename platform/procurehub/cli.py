@@ -1,0 +1,301 @@
+"""The `procurehub` command: a Flask CLI group with the commands of DESIGN §4.
+
+Commands are thin: they parse arguments, call the same services as the API, and turn
+service errors into a clear message and exit status (2 for usage errors, 1 for refusals).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+import flask_migrate
+from flask import current_app, g
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import cli as migrate_cli
+from sqlalchemy import func, select
+
+from . import accounts, create_app
+from .categories import sync_categories
+from .extensions import db
+from .models import ROLES
+
+
+class ProcureHubGroup(FlaskGroup):
+    """FlaskGroup whose `db upgrade` also seeds the plugins' categories."""
+
+    def _load_plugin_commands(self) -> None:
+        super()._load_plugin_commands()
+        self.add_command(db_group)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+main = ProcureHubGroup(
+    name="procurehub",
+    create_app=lambda: create_app(),
+    help="ProcureHub: the councils' shared contract data hub.\n\n"
+    "Settings come from the environment (DATABASE_URL, PROCUREHUB_INSTANCE_PATH, "
+    "PROCUREHUB_SECRET_KEY, PROCUREHUB_SMTP_*); see docs/configuration.md.",
+    set_debug_flag=False,
+    load_dotenv=False,
+)
+
+
+# ---------------------------------------------------------------- database
+@click.group("db")
+@with_appcontext
+def db_group() -> None:
+    """Database migrations (Alembic). `procurehub db upgrade` brings a database to the latest schema."""
+    g.directory = None  # Flask-Migrate's commands read these; the app sets the directory
+    g.x_arg = ()
+
+
+for _name, _command in migrate_cli.db.commands.items():
+    if _name != "upgrade":
+        db_group.add_command(_command, _name)
+
+
+def upgrade_database() -> None:
+    flask_migrate.upgrade()
+    sync_categories()
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Create or migrate the database to the latest schema and seed the categories."""
+    upgrade_database()
+    click.echo(
+        f"Database is up to date ({current_app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]})."
+    )
+
+
+# ---------------------------------------------------------------- councils
+@main.group()
+def councils() -> None:
+    """Councils taking part in the collaboration."""
+
+
+@councils.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--region", help="Region, e.g. 'West of Scotland'.")
+@with_appcontext
+def councils_add(code: str, name: str, region: str | None) -> None:
+    """Add a council. CODE is its GSS code (e.g. S12000050) or a short unique code."""
+    try:
+        council = accounts.add_council(code, name, region)
+        db.session.commit()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Added council {council.code} {council.name}.")
+
+
+@councils.command("list")
+@with_appcontext
+def councils_list() -> None:
+    """List councils."""
+    from .models import Council
+
+    for council in db.session.scalars(select(Council).order_by(Council.code)):
+        click.echo(f"{council.code}\t{council.name}\t{council.region or ''}")
+
+
+# ---------------------------------------------------------------- users
+@main.group()
+def users() -> None:
+    """People who sign in, and their roles."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--council", "council_code", required=True, help="Code of the user's council.")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice(ROLES),
+    help="Role; repeat for several (--role officer --role coordinator).",
+)
+@click.option("--name", default="", help="The person's name.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input.",
+)
+@with_appcontext
+def users_add(
+    email: str, council_code: str, roles: tuple[str, ...], name: str, password_stdin: bool
+) -> None:
+    """Add a user. Without --password-stdin you are asked for a password on a terminal;
+    elsewhere the user is created without one (API tokens still work)."""
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("--password-stdin was given but standard input had no password.", 2)
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.add_user(email, council_code, roles, name=name, password=password)
+        db.session.commit()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(
+        f"Added user {user.email} ({', '.join(user.roles)}) at {user.council.code}."
+        + ("" if password else " No password set: the user can use API tokens but not sign in.")
+    )
+
+
+# ---------------------------------------------------------------- tokens
+@main.group()
+def tokens() -> None:
+    """API tokens for integrators (stored hashed, shown once)."""
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for.")
+@with_appcontext
+def tokens_create(email: str, name: str) -> None:
+    """Create an API token for a user; the token is printed alone on the last line."""
+    try:
+        user = accounts.get_user(email)
+        token = accounts.create_token(user, name)
+        db.session.commit()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Token for {user.email}. Store it now: it cannot be shown again.")
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `procurehub tokens list`)."""
+    try:
+        accounts.revoke_token(token_id)
+        db.session.commit()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Revoked token {token_id}.")
+
+
+@tokens.command("list")
+@with_appcontext
+def tokens_list() -> None:
+    """List tokens (never their secret)."""
+    from .models import ApiToken
+
+    for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(
+            f"{token.id}\t{token.user.email}\t{token.name}\t{state}\t{token.created_at:%Y-%m-%d}"
+        )
+
+
+# ---------------------------------------------------------------- plugins
+@main.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """List installed workstream plugins and whether each is enabled."""
+    installed = current_app.extensions["procurehub.installed_plugins"]
+    enabled = current_app.extensions["procurehub.plugins"]
+    for key, plugin in installed.items():
+        state = "enabled" if key in enabled else "disabled"
+        click.echo(f"{key}\t{plugin.title}\t{state}\t{len(plugin.categories)} categories")
+
+
+# ---------------------------------------------------------------- export
+@main.group()
+def export() -> None:
+    """Export data for Excel or other tools."""
+
+
+@export.command("contracts")
+@click.option("--council", "council_code", help="Only this council's contracts.")
+@click.option("--workstream", help="Only this workstream (waste, fleet, digital, unclassified).")
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(["csv", "xlsx"]), help="File format."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write ('-' for standard output, CSV only).",
+)
+@with_appcontext
+def export_contracts(
+    council_code: str | None, workstream: str | None, fmt: str, output: str
+) -> None:
+    """Export contracts with the canonical field names as columns."""
+    from .contract_export import export_contracts as run_export
+
+    if council_code:
+        try:
+            accounts.get_council(council_code)
+        except accounts.AccountError as exc:
+            fail(str(exc), 2)
+    if output == "-" and fmt != "csv":
+        fail("Only CSV can be written to standard output.", 2)
+    count = run_export(fmt, output, council=council_code, workstream=workstream)
+    if output != "-":
+        click.echo(f"Wrote {count} contracts to {output}.")
+
+
+# ---------------------------------------------------------------- serve and demo
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Run the web server (for production use gunicorn: see README)."""
+    run_server(host, port)
+
+
+def run_server(host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    click.echo(f"ProcureHub is running on http://{host}:{port}/ (Ctrl+C to stop).")
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
+@with_appcontext
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create the database, load demo councils, users and contracts, and serve the hub."""
+    from . import demo as demo_data
+    from .models import Council
+
+    upgrade_database()
+    if db.session.scalar(select(func.count(Council.id))) == 0:
+        demo_data.load()
+        click.echo("Loaded the demo data.")
+    else:
+        click.echo("The database already has councils; demo data not loaded again.")
+    click.echo("")
+    click.echo(f"Sign in with any of these (password for all: {demo_data.DEMO_PASSWORD}):")
+    for email, role, council in demo_data.DEMO_USERS:
+        click.echo(f"  {email:38} {role:16} {council}")
+    click.echo("")
+    if not no_serve:
+        run_server(host, port)
+
+
+def run(*args: Any) -> None:  # pragma: no cover - convenience for `python -m procurehub`
+    main(*args)
