@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from procurehub.ingest import values as V
 from procurehub.ingest.values import (
     Money,
@@ -229,7 +230,9 @@ def test_parse_date_bad_text_is_a_quoted_problem(raw):
     assert quoted(raw) in result.problem
 
 
-@pytest.mark.parametrize("raw", [123, 19999, 80001, -5, 1.5, math.inf, -math.inf, True, False])
+@pytest.mark.parametrize(
+    "raw", [123, 19999, 19999.9, 80001, -5, 1.5, math.inf, -math.inf, True, False]
+)
 def test_parse_date_bad_numbers_are_problems(raw):
     result = parse_date(raw)
     assert result.value is None

@@ -49,7 +49,6 @@ CSV_DELIMITERS = ",;\t"
 HEADER_SCAN_ROWS = 30
 
 _EXPECTED_HEADINGS = "'Contract reference', 'Title', 'Supplier', 'End date'"
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 Record = tuple[int, list]
 
@@ -637,8 +636,3 @@ def _read_csv(
         max_rows=max_rows,
         _records=records,
     )
-
-
-def describe_delimiter(delimiter: str | None) -> str:
-    """'comma', 'semicolon' or 'tab', for messages."""
-    return _DELIMITER_NAMES.get(delimiter or "", repr(delimiter))

@@ -291,7 +291,7 @@ def _month_date(value: Any, y: int, m: int, end: bool) -> Parsed[date]:
 
 
 def _serial_date(value: Any, serial: float) -> Parsed[date]:
-    if _EXCEL_MIN_SERIAL <= serial <= _EXCEL_MAX_SERIAL:
+    if _EXCEL_MIN_SERIAL <= serial < _EXCEL_MAX_SERIAL + 1:  # a fraction is the time of day
         return Parsed(date.fromordinal(_EXCEL_EPOCH_ORDINAL + int(serial)), None)
     return _bad_date(value)
 
