@@ -16,13 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from factories import POSTGRES_ADMIN_URL, make_app
 from procurehub import create_app
 from procurehub.categories import sync_categories
 from procurehub.extensions import db
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "PROCUREHUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 REQUIRE_POSTGRES = os.environ.get("PROCUREHUB_REQUIRE_POSTGRES", "").lower() in {"1", "true", "yes"}
 _postgres_skip_reason: list[str] = []
 
@@ -84,18 +82,6 @@ def _migrate(url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
-
-
-def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
-    config = {
-        "DATABASE_URL": database_url,
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "WTF_CSRF_ENABLED": True,
-    }
-    config.update(overrides)
-    return create_app(config)
 
 
 def _empty_all_tables() -> None:

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
-from procurehub import accounts
+from procurehub import accounts, create_app
 from procurehub.contracts import create_contract
 from procurehub.extensions import db
 
 PASSWORD = "correct horse battery"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PROCUREHUB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
+    config = {
+        "DATABASE_URL": database_url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WTF_CSRF_ENABLED": True,
+    }
+    config.update(overrides)
+    return create_app(config)
 
 
 def council(code: str = "S12000050", name: str = "North Lanarkshire Council") -> Any:

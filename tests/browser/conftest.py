@@ -18,8 +18,14 @@ from werkzeug.serving import make_server
 CHROMIUM = os.environ.get("PROCUREHUB_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("PROCUREHUB_REQUIRE_BROWSER", "").lower() in {"1", "true", "yes"}
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 

@@ -15,9 +15,16 @@ def hub(app):
         nlc = council("S12000050", "North Lanarkshire Council")
         gcc = council("S12000049", "Glasgow City Council")
         user("officer@nlc.example", "S12000050")
-        contract(nlc, reference="NLC-001", title="Residual waste treatment", end_date=date(2028, 3, 31))
-        contract(gcc, reference="GCC-042", title="Food waste anaerobic digestion", category="waste.food",
-                 end_date=date(2027, 9, 30))
+        contract(
+            nlc, reference="NLC-001", title="Residual waste treatment", end_date=date(2028, 3, 31)
+        )
+        contract(
+            gcc,
+            reference="GCC-042",
+            title="Food waste anaerobic digestion",
+            category="waste.food",
+            end_date=date(2027, 9, 30),
+        )
     return app
 
 

@@ -11,30 +11,64 @@ from procurehub.models import ApiToken, Council, User
 
 
 def test_councils_users_and_tokens(app, runner, client):
-    r = runner.invoke(["councils", "add", "S12000050", "North Lanarkshire Council", "--region", "West"])
+    r = runner.invoke(
+        ["councils", "add", "S12000050", "North Lanarkshire Council", "--region", "West"]
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(["councils", "add", "S12000050", "Duplicate"])
     assert r.exit_code == 1 and "already exists" in r.output
 
-    r = runner.invoke(["users", "add", "Officer@NLC.example", "--council", "S12000050", "--role", "officer",
-                       "--password-stdin"], input="a long enough password\n")
+    r = runner.invoke(
+        [
+            "users",
+            "add",
+            "Officer@NLC.example",
+            "--council",
+            "S12000050",
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(["users", "add", "x@nlc.example", "--council", "NOPE", "--role", "officer"])
     assert r.exit_code == 1 and "No council with code 'NOPE'" in r.output
-    r = runner.invoke(["users", "add", "y@nlc.example", "--council", "S12000050", "--role", "emperor"])
+    r = runner.invoke(
+        ["users", "add", "y@nlc.example", "--council", "S12000050", "--role", "emperor"]
+    )
     assert r.exit_code == 2  # usage error: not a role
-    r = runner.invoke(["users", "add", "z@nlc.example", "--council", "S12000050", "--role", "officer",
-                       "--password-stdin"], input="short\n")
+    r = runner.invoke(
+        [
+            "users",
+            "add",
+            "z@nlc.example",
+            "--council",
+            "S12000050",
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
     assert r.exit_code == 1 and "at least 10 characters" in r.output
 
     r = runner.invoke(["tokens", "create", "officer@nlc.example"])
     assert r.exit_code == 0, r.output
     token = r.output.strip().splitlines()[-1]
     assert token.startswith("phub_") and " " not in token
-    assert client.get("/api/v1/councils", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/councils", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.email == "officer@nlc.example")).council.code == "S12000050"
-        assert db.session.scalar(select(Council).where(Council.code == "S12000050")).region == "West"
+        assert (
+            db.session.scalar(select(User).where(User.email == "officer@nlc.example")).council.code
+            == "S12000050"
+        )
+        assert (
+            db.session.scalar(select(Council).where(Council.code == "S12000050")).region == "West"
+        )
         assert db.session.scalars(select(ApiToken)).one().token_hash != token
     r = runner.invoke(["tokens", "create", "nobody@nlc.example"])
     assert r.exit_code == 1 and "No user" in r.output
@@ -45,7 +79,13 @@ def _seed(app):
         nlc = council()
         gcc = council("S12000049", "Glasgow City Council")
         contract(nlc, reference="NLC-1", title='=HYPERLINK("http://x","y")', value_total=-5)
-        contract(gcc, reference="GCC-1", title="Fleet vans", category="fleet.vans_lt_3_5t", cpv_codes=["34136000"])
+        contract(
+            gcc,
+            reference="GCC-1",
+            title="Fleet vans",
+            category="fleet.vans_lt_3_5t",
+            cpv_codes=["34136000"],
+        )
 
 
 def test_export_csv_has_canonical_columns_and_is_safe(app, runner, tmp_path):
@@ -56,15 +96,19 @@ def test_export_csv_has_canonical_columns_and_is_safe(app, runner, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0])[:4] == ["council_code", "reference", "title", "description"]
     by_ref = {row["reference"]: row for row in rows}
-    assert by_ref["NLC-1"]["title"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert by_ref["NLC-1"]["title"] == '\'=HYPERLINK("http://x","y")'
     assert by_ref["NLC-1"]["value_total"] == "-5.00"
     assert by_ref["NLC-1"]["end_date"] == "2028-03-31"
     assert by_ref["GCC-1"]["cpv_codes"] == "34136000"
     assert by_ref["GCC-1"]["workstream"] == "fleet"
 
-    r = runner.invoke(["export", "contracts", "--workstream", "fleet", "--format", "csv", "-o", str(out)])
+    r = runner.invoke(
+        ["export", "contracts", "--workstream", "fleet", "--format", "csv", "-o", str(out)]
+    )
     assert [row["reference"] for row in csv.DictReader(out.open(encoding="utf-8"))] == ["GCC-1"]
-    r = runner.invoke(["export", "contracts", "--council", "S12000050", "--format", "csv", "-o", str(out)])
+    r = runner.invoke(
+        ["export", "contracts", "--council", "S12000050", "--format", "csv", "-o", str(out)]
+    )
     assert [row["reference"] for row in csv.DictReader(out.open(encoding="utf-8"))] == ["NLC-1"]
 
 
@@ -84,7 +128,9 @@ def test_export_xlsx_keeps_formulas_as_text(app, runner, tmp_path):
 def test_export_usage_errors(app, runner, tmp_path):
     r = runner.invoke(["export", "contracts", "--format", "pdf", "-o", str(tmp_path / "x")])
     assert r.exit_code == 2
-    r = runner.invoke(["export", "contracts", "--council", "NOPE", "--format", "csv", "-o", str(tmp_path / "x")])
+    r = runner.invoke(
+        ["export", "contracts", "--council", "NOPE", "--format", "csv", "-o", str(tmp_path / "x")]
+    )
     assert r.exit_code == 2 and "No council" in r.output
 
 

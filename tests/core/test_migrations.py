@@ -6,7 +6,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from conftest import POSTGRES_ADMIN_URL, make_app
+from factories import POSTGRES_ADMIN_URL, make_app
 from procurehub.extensions import db
 
 
@@ -31,7 +31,15 @@ def test_upgrade_to_head_then_downgrade_to_base(fresh_url, tmp_path):
     with app.app_context():
         flask_migrate.upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        assert {"council", "user_account", "api_token", "category", "contract", "upload", "audit_event"} <= tables
+        assert {
+            "council",
+            "user_account",
+            "api_token",
+            "category",
+            "contract",
+            "upload",
+            "audit_event",
+        } <= tables
         assert set(db.metadata.tables) <= tables  # every model, core and plugin, has its table
         flask_migrate.downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from procurehub.ingest.ocds import ROW_FIELDS, clean_rn_artefacts, iter_ocds_rows
 
 DATA = Path(__file__).parent / "data"

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from procurehub.ingest.synonyms import (
     FIELDS,
     SYNONYMS,
