@@ -45,19 +45,21 @@ def contracts() -> Any:
     }
     page = keyset_page(filtered_contracts(args), Contract.id, request.args.get("cursor"), 50)
     kept = {k: v for k, v in request.args.items() if k != "cursor"}
+    categories = list(
+        db.session.scalars(
+            select(Category)
+            .where(Category.workstream.in_(list(enabled_plugins())))
+            .order_by(Category.key)
+        )
+    )
     return render_template(
         "core/contracts.html",
         page=page,
         next_url=url_for("core.contracts", **kept, cursor=page["next"]) if page["next"] else None,
         args=args,
         councils=list(db.session.scalars(select(Council).order_by(Council.name))),
-        categories=list(
-            db.session.scalars(
-                select(Category)
-                .where(Category.workstream.in_(list(enabled_plugins())))
-                .order_by(Category.key)
-            )
-        ),
+        category_labels={c.key: c.label for c in categories},
+        categories=categories,
         workstreams=enabled_plugins(),
     )
 
