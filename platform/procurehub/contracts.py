@@ -11,9 +11,9 @@ from typing import Any
 from werkzeug.exceptions import UnprocessableEntity
 
 from . import audit
+from .contract_rules import ContractRuleError, derive_fields
 from .extensions import db
-from .ingest.values import max_end_date as extended_end
-from .models import UNCLASSIFIED, Contract, Council
+from .models import Contract, Council
 from .plugins import all_categories
 
 HISTORY_FIELDS = (
@@ -45,40 +45,21 @@ HISTORY_FIELDS = (
 )
 
 
-def derive_fields(values: dict[str, Any], *, categories: set[str] | None = None) -> list[str]:
-    """Fill workstream and max_end_date from the other fields; returns warnings.
-
-    `workstream` always follows `category` (the plugin that owns it), so the two never
-    disagree. `max_end_date` is given or `end_date` + extensions; given earlier than
-    `end_date` it is corrected to `end_date` (DESIGN §3).
-    """
-    warnings: list[str] = []
-    category = values.get("category") or UNCLASSIFIED
-    if category != UNCLASSIFIED and categories is not None and category not in categories:
-        raise UnprocessableEntity(f"Unknown category {category!r}.")
-    values["category"] = category
-    values["workstream"] = category.split(".", 1)[0] if category != UNCLASSIFIED else UNCLASSIFIED
-    end = values.get("end_date")
-    periods = values.get("extension_periods_months") or []
-    given_max = values.get("max_end_date")
-    if given_max is None and end is not None:
-        values["max_end_date"] = extended_end(end, periods)
-    elif given_max is not None and end is not None and given_max < end:
-        warnings.append(
-            f"max_end_date {given_max.isoformat()} is before end_date {end.isoformat()}; "
-            "using end_date"
-        )
-        values["max_end_date"] = end
-    return warnings
-
-
 def snapshot(contract: Contract) -> dict[str, Any]:
     return {name: getattr(contract, name) for name in HISTORY_FIELDS}
 
 
+def _derive(values: dict[str, Any]) -> None:
+    try:
+        derive_fields(values, categories=set(all_categories()))
+    except ContractRuleError as exc:
+        raise UnprocessableEntity(str(exc)) from exc
+
+
 def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Contract:
     values = dict(data)
-    derive_fields(values, categories=set(all_categories()))
+    _derive(values)
+    values.setdefault("classified_by", None if values["category"] == "unclassified" else "manual")
     contract = Contract(council=council, **values)
     db.session.add(contract)
     db.session.flush()
@@ -97,9 +78,11 @@ def update_contract(contract: Contract, data: dict[str, Any], *, user: Any) -> d
     """Apply a partial update; returns the {field: [before, after]} that changed."""
     before = snapshot(contract)
     values = {**before, **data}
+    if "category" in data:
+        values["classified_by"] = None if data["category"] == "unclassified" else "manual"
     if "max_end_date" not in data and ("end_date" in data or "extension_periods_months" in data):
         values["max_end_date"] = None  # recompute from the new end date and extensions
-    derive_fields(values, categories=set(all_categories()))
+    _derive(values)
     for name, value in values.items():
         setattr(contract, name, value)
     changes = audit.diff(before, snapshot(contract))

@@ -24,6 +24,8 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -148,6 +150,7 @@ class Contract(db.Model):
     workstream: Mapped[str] = mapped_column(String(40), default=UNCLASSIFIED)
     category: Mapped[str] = mapped_column(String(80), default=UNCLASSIFIED)
     classified_by: Mapped[str | None] = mapped_column(String(40))
+    category_label: Mapped[str | None] = mapped_column(String(300))
     cpv_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
     supplier_name: Mapped[str | None] = mapped_column(Text)
     supplier_company_number: Mapped[str | None] = mapped_column(String(20))
@@ -195,9 +198,36 @@ class Upload(db.Model):
     sheet: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="stored")
     report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # What the error workbook needs: the file's headings and its rejected rows as uploaded.
+    headings: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
+    rejected_rows: Mapped[list[Any]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     council: Mapped[Council] = relationship()
+
+
+class CouncilColumnMapping(db.Model):
+    """A council's own heading → field decision, reused on its next upload."""
+
+    __tablename__ = "council_column_mapping"
+    __table_args__ = (UniqueConstraint("council_id", "heading", name="uq_council_column_mapping_heading"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"))
+    heading: Mapped[str] = mapped_column(String(300))  # normalised heading
+    field: Mapped[str] = mapped_column(String(60))  # canonical field, or "" to keep in extra
+
+
+class CouncilCategoryLabel(db.Model):
+    """A council's own category label → hub category, taught by assigning a contract."""
+
+    __tablename__ = "council_category_label"
+    __table_args__ = (UniqueConstraint("council_id", "label", name="uq_council_category_label_label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(300))  # normalised label
+    category: Mapped[str] = mapped_column(String(80))
 
 
 class AuditEvent(db.Model):

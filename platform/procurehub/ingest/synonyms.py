@@ -55,6 +55,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "start_date",
     "end_date",
     "extension_terms",
+    "extension_periods_months",
     "max_end_date",
     "value_total",
     "value_annual",
@@ -399,6 +400,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "category": (
         "Category Key",
         "ProcureHub Category",
+    ),
+    "extension_periods_months": (
+        "extension_periods_months",
+        "Extension periods (months)",
+        "Extension Periods Months",
     ),
     "workstream": ("Workstream",),
     "category_label": (

@@ -1,0 +1,404 @@
+"""From an uploaded file to validated contract rows: read, map headings, parse, classify.
+
+Pure Python (no Flask, no database): `store.py` decides what each row means for the hub
+and writes it. Everything a row could not be understood for becomes a `Problem` quoting the
+value, with the row number as the user sees it in their file and the heading as they wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from ..contract_rules import derive_fields, derive_status
+from . import values as v
+from .classify import Classifier
+from .ocds import ROW_FIELDS as OCDS_FIELDS
+from .ocds import iter_ocds_rows
+from .readers import RegisterTable, read_register
+from .safety import RegisterFileError, check_upload
+from .synonyms import ColumnMapping, map_headings
+
+DATE_FIELDS = {"award_date": False, "start_date": False, "end_date": True, "max_end_date": True}
+MONEY_FIELDS = ("value_total", "value_annual")
+TEXT_FIELDS = ("reference", "title", "description", "supplier_name", "supplier_address", "procurement_route", "notes")
+# Importer-only targets: used to understand a row, and kept in `extra` under the user's heading.
+KEPT_IN_EXTRA = ("category_label", "record_type", "contract_duration", "council_name", "contact")
+CACHE_SIZE = 1 << 16
+
+_parse_date = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_date)
+_parse_money = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_money)
+_parse_extension = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_extension_terms)
+_parse_cpv = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_cpv_codes)
+_parse_company = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_company_number)
+_parse_yes_no = lru_cache(maxsize=1024, typed=True)(v.parse_yes_no)
+_parse_status = lru_cache(maxsize=1024, typed=True)(v.parse_status)
+_parse_interest = lru_cache(maxsize=1024, typed=True)(v.parse_collaboration_interest)
+_clean = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.clean_text)
+
+CATEGORY_KEY_RE = re.compile(r"^(unclassified|[a-z][a-z0-9_]*\.[a-z0-9_]+)$")
+PERIODS_RE = re.compile(r"^\[?\s*\d{1,3}(\s*[;,]\s*\d{1,3})*\s*\]?$")
+PURCHASE_ORDER_RE = re.compile(r"\b(p\.?\s?o\.?|purchase\s+orders?|po\s+number)\b", re.IGNORECASE)
+DURATION_RE = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(years?|yrs?|months?|mths?|weeks?|wks?|days?)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one cell (or one row, when `column` is None)."""
+
+    row: int | None
+    column: str | None
+    value: Any
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": jsonable(self.value), "message": self.message}
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    raw: list[Any]
+    values: dict[str, Any]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Source:
+    """An opened upload: its headings and rows, whatever the format."""
+
+    display_name: str
+    format: str
+    headings: list[str]
+    rows: Callable[[], Iterator[tuple[int, list[Any]]]]
+    sheet_names: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    header_row: int | None = None
+    notes: list[str] = field(default_factory=list)
+    preset_mapping: list[ColumnMapping] | None = None  # OCDS rows are already canonical
+
+
+def jsonable(value: Any) -> Any:
+    """A cell value as JSON can carry it (for `extra`, reports and stored rejected rows)."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def open_source(
+    path: str | os.PathLike,
+    *,
+    display_name: str,
+    sheet: str | None = None,
+    max_rows: int = 1_000_000,
+    max_columns: int = 500,
+    max_bytes: int = 50 * 1024 * 1024,
+) -> Source:
+    """Open a register (spreadsheet or CSV) or an OCDS JSON package; refuse hostile files."""
+    name = os.path.basename(display_name.replace("\\", "/")) or "the uploaded file"
+    fmt = check_upload(path, display_name=name, max_bytes=max_bytes)
+    if fmt == "json":
+        return _open_ocds(path, name, max_rows)
+    table: RegisterTable = read_register(
+        path, display_name=name, sheet=sheet, max_rows=max_rows, max_columns=max_columns, max_bytes=max_bytes
+    )
+    return Source(
+        display_name=name,
+        format=table.format,
+        headings=list(table.headings),
+        rows=table.iter_rows,
+        sheet_names=list(table.sheet_names),
+        sheet=table.sheet,
+        header_row=table.header_row,
+        notes=list(table.notes),
+    )
+
+
+def _open_ocds(path: str | os.PathLike, name: str, max_rows: int) -> Source:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+        rows = list(iter_ocds_rows(data))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RegisterFileError(f"'{name}' is not valid JSON ({exc}).", display_name=name) from exc
+    except RecursionError as exc:
+        raise RegisterFileError(f"'{name}' is nested too deeply to be an OCDS package.", display_name=name) from exc
+    except ValueError as exc:
+        raise RegisterFileError(f"'{name}': {exc}", display_name=name) from exc
+    if not rows:
+        raise RegisterFileError(f"'{name}' is an OCDS package with no contracts in it.", display_name=name)
+    if len(rows) > max_rows:
+        raise RegisterFileError(f"'{name}' has more than {max_rows:,} contracts.", display_name=name)
+    headings = list(OCDS_FIELDS)
+    matrix = [(int(row.get("_source_row") or i), [row.get(h) for h in headings]) for i, row in enumerate(rows, 1)]
+    return Source(
+        display_name=name,
+        format="ocds",
+        headings=headings,
+        rows=lambda: iter(matrix),
+        preset_mapping=[
+            ColumnMapping(h, None if h in ("workstream",) else h, "ocds") for h in headings
+        ],
+    )
+
+
+def plan_columns(source: Source, saved: dict[str, str] | None = None) -> list[ColumnMapping]:
+    """Heading → field for every column: the council's saved mapping, then the synonym table."""
+    if source.preset_mapping is not None:
+        return source.preset_mapping
+    mapping = map_headings(source.headings, saved=saved)
+    # workstream follows the category; a "workstream" column is kept as written in extra.
+    return [ColumnMapping(m.heading, None, "extra") if m.field == "workstream" else m for m in mapping]
+
+
+def row_key(values: Sequence[Any]) -> bytes:
+    """Identity of a row's cells, for spotting rows identical in every cell."""
+    return hashlib.blake2b(repr(tuple(jsonable(x) for x in values)).encode(), digest_size=16).digest()
+
+
+CONTENT_FIELDS = (
+    "reference", "title", "description", "cpv_codes", "supplier_name", "supplier_company_number",
+    "supplier_address", "supplier_is_sme", "award_date", "start_date", "end_date", "extension_terms",
+    "extension_periods_months", "max_end_date", "value_total", "value_annual", "value_is_estimate",
+    "procurement_route", "status", "collaboration_interest", "record_type", "notes", "extra", "category_label",
+)  # fmt: skip
+
+
+def content_hash(values: dict[str, Any]) -> str:
+    """What the council said about a contract; unchanged hash = nothing to update.
+
+    The category is left out on purpose: it is the hub's reading of the row (and a
+    coordinator's manual assignment must survive a re-upload of the same register).
+    """
+    payload = json.dumps([jsonable(values.get(name)) if name != "extra" else values.get("extra")
+                          for name in CONTENT_FIELDS], sort_keys=True, default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+class RowParser:
+    """Turns one row of cells into canonical contract values, errors and warnings."""
+
+    def __init__(self, mapping: Sequence[ColumnMapping], classifier: Classifier, *, today: date) -> None:
+        self.mapping = list(mapping)
+        self.classifier = classifier
+        self.today = today
+        self.columns: dict[str, tuple[int, str]] = {}
+        self.extra_columns: list[tuple[int, str]] = []
+        for index, m in enumerate(self.mapping):
+            if m.field is None or m.field in KEPT_IN_EXTRA:
+                self.extra_columns.append((index, m.heading))
+            if m.field is not None and m.field not in self.columns:
+                self.columns[m.field] = (index, m.heading)
+
+    def cell(self, raw: Sequence[Any], name: str) -> tuple[Any, str | None]:
+        where = self.columns.get(name)
+        return (raw[where[0]], where[1]) if where else (None, None)
+
+    def parse(self, row_number: int, raw: list[Any]) -> ParsedRow:
+        out: dict[str, Any] = {}
+        row = ParsedRow(row_number, raw, out)
+        extra: dict[str, Any] = {}
+
+        def problem(kind: list[Problem], heading: str | None, value: Any, message: str) -> None:
+            kind.append(Problem(row_number, heading, value, message))
+
+        for name in TEXT_FIELDS:
+            value, _ = self.cell(raw, name)
+            out[name] = _clean(value) if value is not None else None
+        value, heading = self.cell(raw, "extension_terms")
+        out["extension_terms"] = _clean(value) if value is not None else None
+        out["extension_periods_months"] = []
+        if value is not None:
+            parsed = _parse_extension(value)
+            out["extension_periods_months"] = list(parsed.value or [])
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem)
+
+        value, heading = self.cell(raw, "extension_periods_months")
+        if value is not None:
+            periods = parse_period_list(value)
+            if periods is None:
+                problem(row.warnings, heading, value,
+                        f"could not read {_quote(value)} as extension periods in months (e.g. 12;12)")
+            else:
+                out["extension_periods_months"] = periods
+
+        for name, is_end in DATE_FIELDS.items():
+            value, heading = self.cell(raw, name)
+            out[name] = None
+            if value is not None:
+                parsed = _parse_date(value, end=is_end)
+                out[name] = parsed.value
+                if parsed.problem:
+                    problem(row.errors, heading, value, parsed.problem)
+
+        estimate = False
+        for name in MONEY_FIELDS:
+            value, heading = self.cell(raw, name)
+            out[name] = None
+            if value is not None:
+                parsed = _parse_money(value)
+                if parsed.problem:
+                    problem(row.errors, heading, value, parsed.problem)
+                elif parsed.value is not None:
+                    out[name] = parsed.value.amount
+                    estimate = estimate or parsed.value.is_estimate
+                    if parsed.value.amount < 0:
+                        problem(row.warnings, heading, value, f"{_quote(value)} is a negative amount; stored as written")
+
+        value, heading = self.cell(raw, "value_is_estimate")
+        if value is not None:
+            parsed = _parse_yes_no(value)
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem)
+            estimate = estimate or bool(parsed.value)
+        out["value_is_estimate"] = estimate
+
+        value, heading = self.cell(raw, "supplier_is_sme")
+        out["supplier_is_sme"] = None
+        if value is not None:
+            parsed = _parse_yes_no(value)
+            out["supplier_is_sme"] = parsed.value
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem)
+                extra[heading] = jsonable(value)
+
+        value, heading = self.cell(raw, "supplier_company_number")
+        out["supplier_company_number"] = None
+        if value is not None:
+            parsed = _parse_company(value)
+            out["supplier_company_number"] = parsed.value
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem + "; kept in extra")
+                extra[heading] = jsonable(value)
+
+        value, heading = self.cell(raw, "cpv_codes")
+        out["cpv_codes"] = []
+        if value is not None:
+            parsed = _parse_cpv(value)
+            out["cpv_codes"] = list(parsed.value or [])
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem + "; kept in extra")
+                extra[heading] = jsonable(value)
+
+        value, heading = self.cell(raw, "collaboration_interest")
+        out["collaboration_interest"] = "unknown"
+        if value is not None:
+            parsed = _parse_interest(value)
+            out["collaboration_interest"] = parsed.value or "unknown"
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem)
+
+        record_value, _ = self.cell(raw, "record_type")
+        out["record_type"] = (
+            "purchase_order" if record_value is not None and PURCHASE_ORDER_RE.search(str(record_value)) else "contract"
+        )
+
+        for index, heading in self.extra_columns:
+            if raw[index] is not None:
+                extra[heading] = jsonable(raw[index])
+        out["extra"] = extra
+
+        # A row needs something to call it by.
+        if not out["title"]:
+            if out["description"]:
+                out["title"] = out["description"][:300]
+            else:
+                problem(row.errors, self.columns.get("title", (0, None))[1], None,
+                        "this row has no title or description: add one so the contract can be recognised")
+
+        self._fill_end_from_duration(row, raw)
+        start, end = out["start_date"], out["end_date"]
+        if start and end and end < start:
+            heading = self.columns.get("end_date", (0, None))[1]
+            problem(row.errors, heading, self.cell(raw, "end_date")[0],
+                    f"the end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}")
+
+        value, heading = self.cell(raw, "status")
+        status = None
+        if value is not None:
+            parsed = _parse_status(value)
+            status = parsed.value
+            if parsed.problem:
+                problem(row.warnings, heading, value, parsed.problem + "; status worked out from the dates")
+        label_value, _ = self.cell(raw, "category_label")
+        out["category_label"] = _clean(label_value) if label_value is not None else None
+        category_value, _ = self.cell(raw, "category")
+        if category_value is None and out["category_label"] and CATEGORY_KEY_RE.match(out["category_label"]):
+            # A "Category" column holding hub keys (our own template, our exports) is explicit.
+            category_value, out["category_label"] = out["category_label"], None
+        result = self.classifier.classify(
+            category=_clean(category_value) if category_value is not None else None,
+            category_label=out["category_label"],
+            cpv_codes=tuple(out["cpv_codes"]),
+            title=out["title"],
+            description=out["description"],
+        )
+        out["category"] = result.category
+        out["classified_by"] = result.how if result.category != "unclassified" else None
+        for message in derive_fields(out):
+            problem(row.warnings, self.columns.get("max_end_date", (0, None))[1],
+                    self.cell(raw, "max_end_date")[0], message)
+        out["status"] = status or derive_status(out["start_date"], out["end_date"], out["max_end_date"], self.today)
+        return row
+
+    def _fill_end_from_duration(self, row: ParsedRow, raw: list[Any]) -> None:
+        """An end date from 'Duration: 3 years' when the register gives a start but no end."""
+        out = row.values
+        value, heading = self.cell(raw, "contract_duration")
+        if value is None or out["end_date"] is not None or out["start_date"] is None:
+            return
+        match = DURATION_RE.match(str(value))
+        if not match:
+            row.warnings.append(Problem(row.row_number, heading, value,
+                                        f"could not read {_quote(value)} as a duration; no end date worked out"))
+            return
+        amount, unit = float(match.group(1)), match.group(2).lower()
+        start = out["start_date"]
+        if unit.startswith(("y", "m")):
+            months = round(amount * (12 if unit.startswith("y") else 1))
+            out["end_date"] = v.add_months(start, months) - timedelta(days=1)
+        else:
+            days = round(amount * (7 if unit.startswith("w") else 1))
+            out["end_date"] = start + timedelta(days=days - 1)
+
+
+def parse_period_list(value: Any) -> list[int] | None:
+    """`12;12` (our exports), `[12, 12]` or a single number of months; None if not that shape."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [int(value)] if 0 < value <= 240 and float(value).is_integer() else None
+    text = str(value).strip()
+    if not PERIODS_RE.match(text):
+        return None
+    periods = [int(part) for part in re.findall(r"\d+", text)]
+    return periods if all(0 < p <= 240 for p in periods) else None
+
+
+def _quote(value: Any) -> str:
+    text = str(value)
+    return '"' + (text if len(text) <= 80 else text[:77] + "...") + '"'
