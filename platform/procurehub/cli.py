@@ -263,14 +263,25 @@ def import_group() -> None:
 
 @import_group.command("contracts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
-@click.option("--council", "council_code", required=True, help="Code of the council whose register this is.")
+@click.option(
+    "--council", "council_code", required=True, help="Code of the council whose register this is."
+)
 @click.option("--sheet", help="Sheet to read (default: the one that looks like a register).")
-@click.option("--accept-valid", is_flag=True, help="Store the valid rows even if some rows are rejected.")
-@click.option("--dry-run", is_flag=True, help="Check the file and report what would happen; store nothing.")
+@click.option(
+    "--accept-valid", is_flag=True, help="Store the valid rows even if some rows are rejected."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and report what would happen; store nothing."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_appcontext
 def import_contracts_command(
-    file: str, council_code: str, sheet: str | None, accept_valid: bool, dry_run: bool, as_json: bool
+    file: str,
+    council_code: str,
+    sheet: str | None,
+    accept_valid: bool,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Import a contract register (.xlsx, .xlsm, .xls, .ods, .csv or OCDS .json) as it is.
 

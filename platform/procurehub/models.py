@@ -200,7 +200,9 @@ class Upload(db.Model):
     report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # What the error workbook needs: the file's headings and its rejected rows as uploaded.
     headings: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
-    rejected_rows: Mapped[list[Any]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
+    rejected_rows: Mapped[list[Any]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     council: Mapped[Council] = relationship()
@@ -210,7 +212,9 @@ class CouncilColumnMapping(db.Model):
     """A council's own heading → field decision, reused on its next upload."""
 
     __tablename__ = "council_column_mapping"
-    __table_args__ = (UniqueConstraint("council_id", "heading", name="uq_council_column_mapping_heading"),)
+    __table_args__ = (
+        UniqueConstraint("council_id", "heading", name="uq_council_column_mapping_heading"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"))
@@ -222,7 +226,9 @@ class CouncilCategoryLabel(db.Model):
     """A council's own category label → hub category, taught by assigning a contract."""
 
     __tablename__ = "council_category_label"
-    __table_args__ = (UniqueConstraint("council_id", "label", name="uq_council_category_label_label"),)
+    __table_args__ = (
+        UniqueConstraint("council_id", "label", name="uq_council_category_label_label"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id", ondelete="CASCADE"))

@@ -114,12 +114,16 @@ def closeness(row: dict[str, Any], stored: _Stored) -> tuple[int, float]:
         + int((row.get("title") or "").casefold() == (stored.title or "").casefold())
         + int(row.get("start_date") == stored.start_date)
     )
-    ratio = difflib.SequenceMatcher(None, (row.get("title") or "").casefold(), (stored.title or "").casefold()).ratio()
+    ratio = difflib.SequenceMatcher(
+        None, (row.get("title") or "").casefold(), (stored.title or "").casefold()
+    ).ratio()
     return same, ratio
 
 
 def saved_column_mapping(council: Council) -> dict[str, str]:
-    rows = db.session.scalars(select(CouncilColumnMapping).where(CouncilColumnMapping.council_id == council.id))
+    rows = db.session.scalars(
+        select(CouncilColumnMapping).where(CouncilColumnMapping.council_id == council.id)
+    )
     return {r.heading: r.field for r in rows}
 
 
@@ -127,8 +131,12 @@ def save_column_mapping(council: Council, mapping: dict[str, str], *, user: Any)
     """Remember heading → field for this council's next uploads ("" keeps a column in extra)."""
     from .ingest.synonyms import FIELDS, normalise_heading
 
-    existing = {r.heading: r for r in db.session.scalars(
-        select(CouncilColumnMapping).where(CouncilColumnMapping.council_id == council.id))}
+    existing = {
+        r.heading: r
+        for r in db.session.scalars(
+            select(CouncilColumnMapping).where(CouncilColumnMapping.council_id == council.id)
+        )
+    }
     for heading, target in mapping.items():
         target = (target or "").strip()
         if target in ("extra", "ignore"):
@@ -141,14 +149,24 @@ def save_column_mapping(council: Council, mapping: dict[str, str], *, user: Any)
         row = existing.get(key) or CouncilColumnMapping(council_id=council.id, heading=key)
         row.field = target
         db.session.add(row)
-    audit.record("update", "column_mapping", council.code, user=user, council_code=council.code,
-                 changes={"mapping": [None, mapping]})
+    audit.record(
+        "update",
+        "column_mapping",
+        council.code,
+        user=user,
+        council_code=council.code,
+        changes={"mapping": [None, mapping]},
+    )
 
 
 def build_classifier(council: Council) -> Classifier:
     specs = [(plugin.key, spec) for plugin, spec in all_categories().values()]
-    labels = {r.label: r.category for r in db.session.scalars(
-        select(CouncilCategoryLabel).where(CouncilCategoryLabel.council_id == council.id))}
+    labels = {
+        r.label: r.category
+        for r in db.session.scalars(
+            select(CouncilCategoryLabel).where(CouncilCategoryLabel.council_id == council.id)
+        )
+    }
     return Classifier(rules_from_specs(specs), labels)
 
 
@@ -185,17 +203,25 @@ class RegisterImport:
         council_id, council_code = self.council.id, self.council.code
         try:
             self.source = open_source(
-                self.path, display_name=self.display_name, sheet=self.options.sheet,
-                max_rows=self.options.max_rows, max_columns=self.options.max_columns,
+                self.path,
+                display_name=self.display_name,
+                sheet=self.options.sheet,
+                max_rows=self.options.max_rows,
+                max_columns=self.options.max_columns,
                 max_bytes=self.options.max_bytes,
             )
             # One upload per council at a time (PostgreSQL row lock; SQLite serialises writers).
             db.session.execute(select(Council.id).where(Council.id == council_id).with_for_update())
             self.mapping = plan_columns(self.source, saved_column_mapping(self.council))
             if not self.options.dry_run:
-                self.upload = Upload(council_id=council_id, user_id=getattr(self.user, "id", None),
-                                     filename=self.display_name, sheet=self.source.sheet, status="stored",
-                                     headings=list(self.source.headings))
+                self.upload = Upload(
+                    council_id=council_id,
+                    user_id=getattr(self.user, "id", None),
+                    filename=self.display_name,
+                    sheet=self.source.sheet,
+                    status="stored",
+                    headings=list(self.source.headings),
+                )
                 db.session.add(self.upload)
                 db.session.flush()
             self._process()
@@ -257,33 +283,52 @@ class RegisterImport:
                     tally.rejected_refs.add(key)
                 if len(tally.rejected_rows) < MAX_KEPT_REJECTED_ROWS:
                     tally.rejected_rows.append(
-                        {"row": number, "values": [jsonable(x) for x in raw],
-                         "problems": [p.to_dict() for p in parsed.errors]})
+                        {
+                            "row": number,
+                            "values": [jsonable(x) for x in raw],
+                            "problems": [p.to_dict() for p in parsed.errors],
+                        }
+                    )
                 continue
             if key and ref_counts[key] > 1:
                 shared[key].append(parsed)
                 continue
             if key:
                 candidates = [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored]
-                target = max(candidates, key=lambda s: closeness(parsed.values, s)) if candidates else None
+                target = (
+                    max(candidates, key=lambda s: closeness(parsed.values, s))
+                    if candidates
+                    else None
+                )
             else:
-                mk = match_key(parsed.values["title"], parsed.values["supplier_name"], parsed.values["start_date"])
+                mk = match_key(
+                    parsed.values["title"],
+                    parsed.values["supplier_name"],
+                    parsed.values["start_date"],
+                )
                 candidates = [s for s in by_key.get(mk, ()) if s.id not in tally.seen_stored]
                 target = candidates[0] if candidates else None
             self._decide(parsed, target)
         for key, group in shared.items():
-            self._match_group(group, [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored])
+            self._match_group(
+                group, [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored]
+            )
         self._flush(final=True)
         self._missing = [
-            s for s in stored
-            if s.id not in tally.seen_stored and not (ref_key(s.reference) in tally.rejected_refs)
+            s
+            for s in stored
+            if s.id not in tally.seen_stored and ref_key(s.reference) not in tally.rejected_refs
         ]
         if self.progress:
             self.progress(tally.rows_read)
 
     def _stored_index(self) -> list[_Stored]:
         stmt = select(
-            Contract.id, Contract.reference, Contract.content_hash, Contract.title, Contract.supplier_name,
+            Contract.id,
+            Contract.reference,
+            Contract.content_hash,
+            Contract.title,
+            Contract.supplier_name,
             Contract.start_date,
         ).where(Contract.council_id == self.council.id)
         return [_Stored(*row) for row in db.session.execute(stmt)]
@@ -291,7 +336,11 @@ class RegisterImport:
     def _match_group(self, rows: list[ParsedRow], stored: list[_Stored]) -> None:
         """Rows sharing a reference (lots, call-offs): pair with stored ones by closest content."""
         pairs = sorted(
-            ((closeness(r.values, s), i, j) for i, r in enumerate(rows) for j, s in enumerate(stored)),
+            (
+                (closeness(r.values, s), i, j)
+                for i, r in enumerate(rows)
+                for j, s in enumerate(stored)
+            ),
             reverse=True,
         )
         matched_rows: dict[int, _Stored] = {}
@@ -337,8 +386,11 @@ class RegisterImport:
             for values in self._creates:
                 row = {name: values.get(name) for name in STORED_FIELDS}
                 row.update(
-                    council_id=self.council.id, upload_id=upload_id, source_file=self.display_name,
-                    source_sheet=self.source.sheet if self.source else None, source_row=values["_row"],
+                    council_id=self.council.id,
+                    upload_id=upload_id,
+                    source_file=self.display_name,
+                    source_sheet=self.source.sheet if self.source else None,
+                    source_row=values["_row"],
                     content_hash=values["content_hash"],
                 )
                 now_rows.append(row)
@@ -346,14 +398,19 @@ class RegisterImport:
             self._creates.clear()
         if self._updates:
             ids = [i for i, _ in self._updates]
-            contracts = {c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids)))}
+            contracts = {
+                c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids)))
+            }
             for contract_id, values in self._updates:
                 contract = contracts[contract_id]
                 before = snapshot(contract)
                 new = {name: values.get(name) for name in STORED_FIELDS}
                 if contract.classified_by == "manual" and new["category"] == "unclassified":
                     new["category"], new["workstream"], new["classified_by"] = (
-                        contract.category, contract.workstream, contract.classified_by)
+                        contract.category,
+                        contract.workstream,
+                        contract.classified_by,
+                    )
                 for name, value in new.items():
                     setattr(contract, name, value)
                 contract.content_hash = values["content_hash"]
@@ -363,8 +420,15 @@ class RegisterImport:
                 contract.source_row = values["_row"]
                 changes = audit.diff(before, snapshot(contract))
                 if changes:
-                    audit.record("update", "contract", contract.id, user=self.user,
-                                 council_code=self.council.code, changes=changes, upload_id=upload_id)
+                    audit.record(
+                        "update",
+                        "contract",
+                        contract.id,
+                        user=self.user,
+                        council_code=self.council.code,
+                        changes=changes,
+                        upload_id=upload_id,
+                    )
             db.session.flush()
             self._updates.clear()
 
@@ -405,8 +469,10 @@ class RegisterImport:
         missing = getattr(self, "_missing", [])
         report["missing_from_file"] = len(missing)
         self._describe_source(report)
-        report["missing"] = [{"id": s.id, "reference": s.reference, "title": s.title}
-                             for s in missing[:MAX_LISTED_MISSING]]
+        report["missing"] = [
+            {"id": s.id, "reference": s.reference, "title": s.title}
+            for s in missing[:MAX_LISTED_MISSING]
+        ]
         all_or_nothing_failed = t.rejected and not self.options.accept_valid
         if self.options.dry_run:
             db.session.rollback()
@@ -428,21 +494,35 @@ class RegisterImport:
         report["message"] = (
             f"Stored: {t.created} new, {t.updated} updated, {t.unchanged} unchanged"
             + (f", {t.rejected} rejected" if t.rejected else "")
-            + (f"; {report['missing_from_file']} stored contract(s) are not in this file" if missing else "")
+            + (
+                f"; {report['missing_from_file']} stored contract(s) are not in this file"
+                if missing
+                else ""
+            )
             + "."
         )
         self.upload.report = report
         self.upload.rejected_rows = t.rejected_rows
-        audit.record("import", "upload", self.upload.id, user=self.user, council_code=council_code,
-                     upload_id=self.upload.id,
-                     changes={k: report[k] for k in ("rows_read", "created", "updated", "unchanged", "rejected")})
+        audit.record(
+            "import",
+            "upload",
+            self.upload.id,
+            user=self.user,
+            council_code=council_code,
+            upload_id=self.upload.id,
+            changes={
+                k: report[k] for k in ("rows_read", "created", "updated", "unchanged", "rejected")
+            },
+        )
         db.session.commit()
         return report
 
     def _dry_run_message(self) -> str:
         t = self.tally
-        return (f"Dry run, nothing stored: would create {t.created}, update {t.updated}, "
-                f"leave {t.unchanged} unchanged, reject {t.rejected}.")
+        return (
+            f"Dry run, nothing stored: would create {t.created}, update {t.updated}, "
+            f"leave {t.unchanged} unchanged, reject {t.rejected}."
+        )
 
     def _refused(self, council_id: int, council_code: str, message: str) -> dict[str, Any]:
         report = self._base_report(council_code)
@@ -457,10 +537,15 @@ class RegisterImport:
 
     def _store_refused(self, council_id: int, report: dict[str, Any]) -> dict[str, Any]:
         """Keep a record of a refused upload (and its rejected rows, for the error workbook)."""
-        upload = Upload(council_id=council_id, user_id=getattr(self.user, "id", None),
-                        filename=self.display_name, sheet=self.source.sheet if self.source else None,
-                        status="refused", headings=list(self.source.headings) if self.source else [],
-                        rejected_rows=self.tally.rejected_rows)
+        upload = Upload(
+            council_id=council_id,
+            user_id=getattr(self.user, "id", None),
+            filename=self.display_name,
+            sheet=self.source.sheet if self.source else None,
+            status="refused",
+            headings=list(self.source.headings) if self.source else [],
+            rejected_rows=self.tally.rejected_rows,
+        )
         db.session.add(upload)
         db.session.flush()
         report["upload_id"] = upload.id
@@ -469,15 +554,31 @@ class RegisterImport:
         return report
 
 
-def import_contracts(path: str | os.PathLike, *, display_name: str, council: Council, user: Any,
-                     options: ImportOptions | None = None, progress: Callable[[int], None] | None = None,
-                     today: date | None = None) -> dict[str, Any]:
+def import_contracts(
+    path: str | os.PathLike,
+    *,
+    display_name: str,
+    council: Council,
+    user: Any,
+    options: ImportOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
     """Import one register file for one council; returns the report (DESIGN §4 keys first)."""
-    return RegisterImport(path, display_name=display_name, council=council, user=user, options=options,
-                          progress=progress, today=today).run()
+    return RegisterImport(
+        path,
+        display_name=display_name,
+        council=council,
+        user=user,
+        options=options,
+        progress=progress,
+        today=today,
+    ).run()
 
 
-def assign_category(contracts: list[Contract], category: str, *, user: Any, teach: bool = True) -> int:
+def assign_category(
+    contracts: list[Contract], category: str, *, user: Any, teach: bool = True
+) -> int:
     """Put contracts in a category by hand; teach the council's label so its next upload agrees.
 
     Also classifies the council's other still-unclassified contracts carrying the same label.
@@ -489,30 +590,53 @@ def assign_category(contracts: list[Contract], category: str, *, user: Any, teac
     taught: set[tuple[int, str]] = set()
     for contract in contracts:
         before = snapshot(contract)
-        contract.category, contract.workstream, contract.classified_by = category, workstream_of(category), "manual"
+        contract.category, contract.workstream, contract.classified_by = (
+            category,
+            workstream_of(category),
+            "manual",
+        )
         changes = audit.diff(before, snapshot(contract))
         if changes:
             changed += 1
-            audit.record("update", "contract", contract.id, user=user, council_code=contract.council.code,
-                         changes=changes)
+            audit.record(
+                "update",
+                "contract",
+                contract.id,
+                user=user,
+                council_code=contract.council.code,
+                changes=changes,
+            )
         if teach and contract.category_label:
             taught.add((contract.council_id, normalise_label(contract.category_label)))
     for council_id, label in taught:
-        row = db.session.scalar(select(CouncilCategoryLabel).where(
-            CouncilCategoryLabel.council_id == council_id, CouncilCategoryLabel.label == label))
+        row = db.session.scalar(
+            select(CouncilCategoryLabel).where(
+                CouncilCategoryLabel.council_id == council_id, CouncilCategoryLabel.label == label
+            )
+        )
         if row is None:
             row = CouncilCategoryLabel(council_id=council_id, label=label)
             db.session.add(row)
         row.category = category
-        others = db.session.scalars(select(Contract).where(
-            Contract.council_id == council_id, Contract.category == "unclassified",
-            Contract.category_label.is_not(None)))
+        others = db.session.scalars(
+            select(Contract).where(
+                Contract.council_id == council_id,
+                Contract.category == "unclassified",
+                Contract.category_label.is_not(None),
+            )
+        )
         for other in others:
             if normalise_label(other.category_label) == label:
                 before = snapshot(other)
                 other.category, other.workstream = category, workstream_of(category)
                 other.classified_by = "saved_label"
                 changed += 1
-                audit.record("update", "contract", other.id, user=user, council_code=other.council.code,
-                             changes=audit.diff(before, snapshot(other)))
+                audit.record(
+                    "update",
+                    "contract",
+                    other.id,
+                    user=user,
+                    council_code=other.council.code,
+                    changes=audit.diff(before, snapshot(other)),
+                )
     return changed

@@ -10,17 +10,32 @@ MAX_LINES = 20
 def format_import_report(report: dict[str, Any]) -> str:
     lines = [report.get("message", "")]
     if report.get("sheet"):
-        lines.append(f"Sheet: {report['sheet']} (of {', '.join(report.get('sheets') or [])}); "
-                     f"header on row {report.get('header_row')}")
-    counts = ", ".join(f"{key.replace('_', ' ')}: {report[key]}" for key in
-                       ("rows_read", "created", "updated", "unchanged", "rejected", "duplicates", "missing_from_file"))
+        lines.append(
+            f"Sheet: {report['sheet']} (of {', '.join(report.get('sheets') or [])}); "
+            f"header on row {report.get('header_row')}"
+        )
+    counts = ", ".join(
+        f"{key.replace('_', ' ')}: {report[key]}"
+        for key in (
+            "rows_read",
+            "created",
+            "updated",
+            "unchanged",
+            "rejected",
+            "duplicates",
+            "missing_from_file",
+        )
+    )
     lines.append(counts)
     if report.get("mapping"):
         lines.append("Columns:")
         for m in report["mapping"]:
             target = m["field"] or "kept in extra"
             lines.append(f"  {m['heading']!s:40} -> {target} ({m['how']})")
-    for title, key, count_key in (("Errors", "errors", "error_count"), ("Warnings", "warnings", "warning_count")):
+    for title, key, count_key in (
+        ("Errors", "errors", "error_count"),
+        ("Warnings", "warnings", "warning_count"),
+    ):
         items = report.get(key) or []
         if not items:
             continue
@@ -31,7 +46,11 @@ def format_import_report(report: dict[str, Any]) -> str:
                 where += f", column '{item['column']}'"
             lines.append(f"  {where}: {item['message']}")
         if len(items) > MAX_LINES:
-            lines.append(f"  … and {report.get(count_key, len(items)) - MAX_LINES} more (use --json for all)")
+            lines.append(
+                f"  … and {report.get(count_key, len(items)) - MAX_LINES} more (use --json for all)"
+            )
     for item in (report.get("missing") or [])[:MAX_LINES]:
-        lines.append(f"  not in this file: {item.get('reference') or '(no reference)'} {item.get('title')}")
+        lines.append(
+            f"  not in this file: {item.get('reference') or '(no reference)'} {item.get('title')}"
+        )
     return "\n".join(line for line in lines if line is not None)

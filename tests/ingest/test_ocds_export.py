@@ -166,7 +166,10 @@ def _walk_keys(obj: object) -> Iterator[tuple[str, object]]:
 
 
 def test_package_keys_and_releases() -> None:
-    data = _package(uri="https://hub.example/ocds/2025-06-01.json", publication_policy="https://hub.example/policy")
+    data = _package(
+        uri="https://hub.example/ocds/2025-06-01.json",
+        publication_policy="https://hub.example/policy",
+    )
     assert data["uri"] == "https://hub.example/ocds/2025-06-01.json"
     assert data["version"] == "1.1"
     assert data["publishedDate"] == "2025-06-01T09:30:00Z"
@@ -354,9 +357,7 @@ def test_round_trip_through_reader(contract: dict) -> None:
         assert row["value_total"] is None
         assert row["value_is_estimate"] is None
     else:
-        assert Decimal(str(row["value_total"])) == contract["value_total"].quantize(
-            Decimal("0.01")
-        )
+        assert Decimal(str(row["value_total"])) == contract["value_total"].quantize(Decimal("0.01"))
         assert row["value_is_estimate"] == ("yes" if contract["value_is_estimate"] else "no")
 
     if contract["extension_terms"]:

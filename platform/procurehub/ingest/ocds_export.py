@@ -91,11 +91,17 @@ _PENCE = Decimal("0.01")
 # procurement route text -> OCDS procurementMethod code (only when unambiguous)
 _METHOD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bnegotiated\b.*\bwithout\b", re.I), "limited"),
-    (re.compile(r"\b(direct award|single source|single tender|waiver|exemption)\b", re.I),
-     "direct"),  # fmt: skip
+    (
+        re.compile(r"\b(direct award|single source|single tender|waiver|exemption)\b", re.I),
+        "direct",
+    ),  # fmt: skip
     (re.compile(r"\bopen\b", re.I), "open"),
-    (re.compile(r"\b(restricted|competitive (dialogue|procedure)|innovation partnership)\b",
-                re.I), "selective"),  # fmt: skip
+    (
+        re.compile(
+            r"\b(restricted|competitive (dialogue|procedure)|innovation partnership)\b", re.I
+        ),
+        "selective",
+    ),  # fmt: skip
 )
 
 
@@ -151,32 +157,23 @@ def _money(value: Any) -> dict | None:
     return {"amount": amount, "currency": "GBP"} if amount is not None else None
 
 
+def _empty(value: Any) -> bool:
+    """True for None and "", and for a dict/list that is empty once pruned (pruned in place)."""
+    cls = type(value)
+    if cls is dict or cls is list:
+        return not _prune(value)
+    return value is None or value == ""
+
+
 def _prune(obj: Any) -> Any:
-    """Drop keys/items whose value is None, "", [] or {} (recursively)."""
+    """Drop keys/items whose value is None, "", [] or {}, recursively and in place (only used on
+    structures built here); returns ``obj``."""
     if type(obj) is dict:
-        out = {}
-        for key, value in obj.items():
-            cls = type(value)
-            if cls is dict or cls is list:
-                value = _prune(value)
-                if not value:
-                    continue
-            elif value is None or value == "":
-                continue
-            out[key] = value
-        return out
-    if type(obj) is list:
-        items = []
-        for value in obj:
-            cls = type(value)
-            if cls is dict or cls is list:
-                value = _prune(value)
-                if not value:
-                    continue
-            elif value is None or value == "":
-                continue
-            items.append(value)
-        return items
+        drop = [key for key, value in obj.items() if _empty(value)]
+        for key in drop:
+            del obj[key]
+    elif type(obj) is list:
+        obj[:] = [value for value in obj if not _empty(value)]
     return obj
 
 

@@ -29,7 +29,15 @@ from .synonyms import ColumnMapping, map_headings
 
 DATE_FIELDS = {"award_date": False, "start_date": False, "end_date": True, "max_end_date": True}
 MONEY_FIELDS = ("value_total", "value_annual")
-TEXT_FIELDS = ("reference", "title", "description", "supplier_name", "supplier_address", "procurement_route", "notes")
+TEXT_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "supplier_name",
+    "supplier_address",
+    "procurement_route",
+    "notes",
+)
 # Importer-only targets: used to understand a row, and kept in `extra` under the user's heading.
 KEPT_IN_EXTRA = ("category_label", "record_type", "contract_duration", "council_name", "contact")
 CACHE_SIZE = 1 << 16
@@ -62,7 +70,12 @@ class Problem:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": jsonable(self.value), "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": jsonable(self.value),
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -100,7 +113,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return int(value) if value.is_integer() and abs(value) < 1e15 else value
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -125,7 +140,12 @@ def open_source(
     if fmt == "json":
         return _open_ocds(path, name, max_rows)
     table: RegisterTable = read_register(
-        path, display_name=name, sheet=sheet, max_rows=max_rows, max_columns=max_columns, max_bytes=max_bytes
+        path,
+        display_name=name,
+        sheet=sheet,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        max_bytes=max_bytes,
     )
     return Source(
         display_name=name,
@@ -147,15 +167,24 @@ def _open_ocds(path: str | os.PathLike, name: str, max_rows: int) -> Source:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RegisterFileError(f"'{name}' is not valid JSON ({exc}).", display_name=name) from exc
     except RecursionError as exc:
-        raise RegisterFileError(f"'{name}' is nested too deeply to be an OCDS package.", display_name=name) from exc
+        raise RegisterFileError(
+            f"'{name}' is nested too deeply to be an OCDS package.", display_name=name
+        ) from exc
     except ValueError as exc:
         raise RegisterFileError(f"'{name}': {exc}", display_name=name) from exc
     if not rows:
-        raise RegisterFileError(f"'{name}' is an OCDS package with no contracts in it.", display_name=name)
+        raise RegisterFileError(
+            f"'{name}' is an OCDS package with no contracts in it.", display_name=name
+        )
     if len(rows) > max_rows:
-        raise RegisterFileError(f"'{name}' has more than {max_rows:,} contracts.", display_name=name)
+        raise RegisterFileError(
+            f"'{name}' has more than {max_rows:,} contracts.", display_name=name
+        )
     headings = list(OCDS_FIELDS)
-    matrix = [(int(row.get("_source_row") or i), [row.get(h) for h in headings]) for i, row in enumerate(rows, 1)]
+    matrix = [
+        (int(row.get("_source_row") or i), [row.get(h) for h in headings])
+        for i, row in enumerate(rows, 1)
+    ]
     return Source(
         display_name=name,
         format="ocds",
@@ -173,12 +202,16 @@ def plan_columns(source: Source, saved: dict[str, str] | None = None) -> list[Co
         return source.preset_mapping
     mapping = map_headings(source.headings, saved=saved)
     # workstream follows the category; a "workstream" column is kept as written in extra.
-    return [ColumnMapping(m.heading, None, "extra") if m.field == "workstream" else m for m in mapping]
+    return [
+        ColumnMapping(m.heading, None, "extra") if m.field == "workstream" else m for m in mapping
+    ]
 
 
 def row_key(values: Sequence[Any]) -> bytes:
     """Identity of a row's cells, for spotting rows identical in every cell."""
-    return hashlib.blake2b(repr(tuple(jsonable(x) for x in values)).encode(), digest_size=16).digest()
+    return hashlib.blake2b(
+        repr(tuple(jsonable(x) for x in values)).encode(), digest_size=16
+    ).digest()
 
 
 CONTENT_FIELDS = (
@@ -195,15 +228,23 @@ def content_hash(values: dict[str, Any]) -> str:
     The category is left out on purpose: it is the hub's reading of the row (and a
     coordinator's manual assignment must survive a re-upload of the same register).
     """
-    payload = json.dumps([jsonable(values.get(name)) if name != "extra" else values.get("extra")
-                          for name in CONTENT_FIELDS], sort_keys=True, default=str)
+    payload = json.dumps(
+        [
+            jsonable(values.get(name)) if name != "extra" else values.get("extra")
+            for name in CONTENT_FIELDS
+        ],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
 class RowParser:
     """Turns one row of cells into canonical contract values, errors and warnings."""
 
-    def __init__(self, mapping: Sequence[ColumnMapping], classifier: Classifier, *, today: date) -> None:
+    def __init__(
+        self, mapping: Sequence[ColumnMapping], classifier: Classifier, *, today: date
+    ) -> None:
         self.mapping = list(mapping)
         self.classifier = classifier
         self.today = today
@@ -243,8 +284,12 @@ class RowParser:
         if value is not None:
             periods = parse_period_list(value)
             if periods is None:
-                problem(row.warnings, heading, value,
-                        f"could not read {_quote(value)} as extension periods in months (e.g. 12;12)")
+                problem(
+                    row.warnings,
+                    heading,
+                    value,
+                    f"could not read {_quote(value)} as extension periods in months (e.g. 12;12)",
+                )
             else:
                 out["extension_periods_months"] = periods
 
@@ -269,7 +314,12 @@ class RowParser:
                     out[name] = parsed.value.amount
                     estimate = estimate or parsed.value.is_estimate
                     if parsed.value.amount < 0:
-                        problem(row.warnings, heading, value, f"{_quote(value)} is a negative amount; stored as written")
+                        problem(
+                            row.warnings,
+                            heading,
+                            value,
+                            f"{_quote(value)} is a negative amount; stored as written",
+                        )
 
         value, heading = self.cell(raw, "value_is_estimate")
         if value is not None:
@@ -316,7 +366,9 @@ class RowParser:
 
         record_value, _ = self.cell(raw, "record_type")
         out["record_type"] = (
-            "purchase_order" if record_value is not None and PURCHASE_ORDER_RE.search(str(record_value)) else "contract"
+            "purchase_order"
+            if record_value is not None and PURCHASE_ORDER_RE.search(str(record_value))
+            else "contract"
         )
 
         for index, heading in self.extra_columns:
@@ -329,15 +381,23 @@ class RowParser:
             if out["description"]:
                 out["title"] = out["description"][:300]
             else:
-                problem(row.errors, self.columns.get("title", (0, None))[1], None,
-                        "this row has no title or description: add one so the contract can be recognised")
+                problem(
+                    row.errors,
+                    self.columns.get("title", (0, None))[1],
+                    None,
+                    "this row has no title or description: add one so the contract can be recognised",
+                )
 
         self._fill_end_from_duration(row, raw)
         start, end = out["start_date"], out["end_date"]
         if start and end and end < start:
             heading = self.columns.get("end_date", (0, None))[1]
-            problem(row.errors, heading, self.cell(raw, "end_date")[0],
-                    f"the end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}")
+            problem(
+                row.errors,
+                heading,
+                self.cell(raw, "end_date")[0],
+                f"the end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}",
+            )
 
         value, heading = self.cell(raw, "status")
         status = None
@@ -345,11 +405,20 @@ class RowParser:
             parsed = _parse_status(value)
             status = parsed.value
             if parsed.problem:
-                problem(row.warnings, heading, value, parsed.problem + "; status worked out from the dates")
+                problem(
+                    row.warnings,
+                    heading,
+                    value,
+                    parsed.problem + "; status worked out from the dates",
+                )
         label_value, _ = self.cell(raw, "category_label")
         out["category_label"] = _clean(label_value) if label_value is not None else None
         category_value, _ = self.cell(raw, "category")
-        if category_value is None and out["category_label"] and CATEGORY_KEY_RE.match(out["category_label"]):
+        if (
+            category_value is None
+            and out["category_label"]
+            and CATEGORY_KEY_RE.match(out["category_label"])
+        ):
             # A "Category" column holding hub keys (our own template, our exports) is explicit.
             category_value, out["category_label"] = out["category_label"], None
         result = self.classifier.classify(
@@ -362,9 +431,15 @@ class RowParser:
         out["category"] = result.category
         out["classified_by"] = result.how if result.category != "unclassified" else None
         for message in derive_fields(out):
-            problem(row.warnings, self.columns.get("max_end_date", (0, None))[1],
-                    self.cell(raw, "max_end_date")[0], message)
-        out["status"] = status or derive_status(out["start_date"], out["end_date"], out["max_end_date"], self.today)
+            problem(
+                row.warnings,
+                self.columns.get("max_end_date", (0, None))[1],
+                self.cell(raw, "max_end_date")[0],
+                message,
+            )
+        out["status"] = status or derive_status(
+            out["start_date"], out["end_date"], out["max_end_date"], self.today
+        )
         return row
 
     def _fill_end_from_duration(self, row: ParsedRow, raw: list[Any]) -> None:
@@ -375,8 +450,14 @@ class RowParser:
             return
         match = DURATION_RE.match(str(value))
         if not match:
-            row.warnings.append(Problem(row.row_number, heading, value,
-                                        f"could not read {_quote(value)} as a duration; no end date worked out"))
+            row.warnings.append(
+                Problem(
+                    row.row_number,
+                    heading,
+                    value,
+                    f"could not read {_quote(value)} as a duration; no end date worked out",
+                )
+            )
             return
         amount, unit = float(match.group(1)), match.group(2).lower()
         start = out["start_date"]
