@@ -227,20 +227,24 @@ def export() -> None:
 @click.option("--council", "council_code", help="Only this council's contracts.")
 @click.option("--workstream", help="Only this workstream (waste, fleet, digital, unclassified).")
 @click.option(
-    "--format", "fmt", required=True, type=click.Choice(["csv", "xlsx"]), help="File format."
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["csv", "xlsx", "ocds"]),
+    help="csv or xlsx (columns are the canonical field names), or ocds (an OCDS 1.1 release package).",
 )
 @click.option(
     "-o",
     "--output",
     required=True,
     type=click.Path(dir_okay=False, writable=True),
-    help="File to write ('-' for standard output, CSV only).",
+    help="File to write ('-' for standard output, CSV and OCDS only).",
 )
 @with_appcontext
 def export_contracts(
     council_code: str | None, workstream: str | None, fmt: str, output: str
 ) -> None:
-    """Export contracts with the canonical field names as columns."""
+    """Export contracts: CSV/XLSX with the canonical field names as columns, or OCDS JSON."""
     from .contract_export import export_contracts as run_export
 
     if council_code:
@@ -248,8 +252,8 @@ def export_contracts(
             accounts.get_council(council_code)
         except accounts.AccountError as exc:
             fail(str(exc), 2)
-    if output == "-" and fmt != "csv":
-        fail("Only CSV can be written to standard output.", 2)
+    if output == "-" and fmt == "xlsx":
+        fail("An XLSX workbook cannot be written to standard output; give a file name.", 2)
     count = run_export(fmt, output, council=council_code, workstream=workstream)
     if output != "-":
         click.echo(f"Wrote {count} contracts to {output}.")
@@ -305,7 +309,15 @@ def import_contracts_command(
         display_name=file,
         council=council,
         user=None,
-        options=ImportOptions(accept_valid=accept_valid, dry_run=dry_run, sheet=sheet),
+        options=ImportOptions(
+            accept_valid=accept_valid,
+            dry_run=dry_run,
+            sheet=sheet,
+            max_rows=current_app.config["MAX_IMPORT_ROWS"],
+            # The web upload cap (MAX_CONTENT_LENGTH) protects the server from strangers; a file
+            # given on the command line by an operator may be larger (e.g. a 1,000,000-row CSV).
+            max_bytes=max(current_app.config["MAX_CONTENT_LENGTH"], 2 * 1024**3),
+        ),
         progress=progress,
     )
     if progress:

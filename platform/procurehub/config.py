@@ -70,6 +70,7 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
         "MAX_CONTENT_LENGTH": int(
             env.get("PROCUREHUB_MAX_UPLOAD_BYTES", DEFAULT_MAX_CONTENT_LENGTH)
         ),
+        "MAX_IMPORT_ROWS": int(env.get("PROCUREHUB_MAX_IMPORT_ROWS", 1_000_000)),
         "ENABLED_PLUGINS": _enabled_plugins(env.get("PROCUREHUB_ENABLED_PLUGINS")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from . import register_views
 from .api.core import filtered_contracts
 from .api.pagination import keyset_page
 from .extensions import db
@@ -17,7 +18,10 @@ from .plugins import NavEntry, enabled_plugins
 
 bp = Blueprint("core", __name__)
 
-CORE_NAV = (NavEntry("Contracts", "core.contracts"),)
+CORE_NAV = (
+    NavEntry("Contracts", "core.contracts"),
+    NavEntry("Upload a register", "registers.upload"),
+)
 
 
 def _date_arg(name: str) -> date | None:
@@ -73,4 +77,5 @@ def navigation() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    register_views.init_app(app)
     app.context_processor(navigation)

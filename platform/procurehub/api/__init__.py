@@ -25,7 +25,9 @@ def error_payload(error: HTTPException) -> dict[str, Any]:
     message = data.get("message") or error.description or error.name
     if error.code == 422 and errors and message == error.description:
         message = "Some values are not valid; see errors for each field."
-    return {"code": error.code, "status": error.name, "message": message, "errors": errors}
+    payload = {"code": error.code, "status": error.name, "message": message, "errors": errors}
+    payload.update(data.get("extra") or {})  # e.g. the import report of a refused upload
+    return payload
 
 
 def handle_http_exception(error: HTTPException) -> Any:

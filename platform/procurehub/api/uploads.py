@@ -12,7 +12,7 @@ import marshmallow as ma
 from flask import current_app, send_file
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound, UnprocessableEntity
@@ -25,7 +25,6 @@ from ..ingest.synonyms import FIELDS
 from ..models import Contract, Upload
 from ..plugins import all_categories
 from ..register_files import contract_template, upload_error_workbook
-from . import error_payload
 
 uploads = Blueprint(
     "uploads",
@@ -138,11 +137,12 @@ class UploadCollection(MethodView):
         """Upload a register (.xlsx .xlsm .xls .ods .csv or OCDS .json) as multipart field `file`."""
         report = run_upload(files["file"], form)
         if report["status"] == "refused":
-            error = UnprocessableEntity(report["message"])
-            body = error_payload(error)
-            body["errors"] = {"rows": report["errors"]}
-            body["report"] = report
-            return body, 422
+            abort(
+                422,
+                message=report["message"],
+                errors={"rows": report["errors"]},
+                extra={"report": report},
+            )
         return report, (200 if report["status"] == "dry_run" else 201)
 
 

@@ -434,7 +434,13 @@ def _release_rows(release: dict) -> Iterator[dict]:
             details = details.rstrip(" -:").strip() or None
         route = details or _s(tender.get("procurementMethod"))
 
-        status = _s(contract.get("status")) or _s(award.get("status"))
+        # statusDetails carries a publisher's finer status (ours keeps "expired" there, which
+        # OCDS's closed codelist folds into "terminated").
+        status = (
+            _s(contract.get("statusDetails"))
+            or _s(contract.get("status"))
+            or _s(award.get("status"))
+        )
         award_date = _s(award.get("date")) or _s(contract.get("dateSigned"))
 
         row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)

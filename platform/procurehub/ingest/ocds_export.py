@@ -25,7 +25,8 @@ canonical field               OCDS
                               estimated value of the procurement), so the reader flags it again
 ``procurement_route``         ``tender.procurementMethodDetails`` (+ ``procurementMethod`` code
                               when the route clearly is one)
-``status``                    ``contracts[0].status`` (see :data:`CONTRACT_STATUS`)
+``status``                    ``contracts[0].status`` (see :data:`CONTRACT_STATUS`) and
+                              ``statusDetails`` (``Expired``/``Planned``) where the code folds
 council                       ``buyer`` and a ``parties[]`` entry (role ``buyer``; identifier
                               scheme ``GB-GSS`` when the council code is a GSS code)
 ============================  ===============================================================
@@ -83,7 +84,17 @@ _AWARD_STATUS: dict[str, str] = {
     "terminated": "active",
     "planned": "pending",
 }
+#: Our status -> OCDS ``tenderStatus``: the tender behind an awarded contract is complete.
+_TENDER_STATUS: dict[str, str] = {
+    "active": "complete",
+    "expired": "complete",
+    "terminated": "complete",
+    "planned": "planned",
+}
 _STATUS_DETAILS: dict[str, str] = {"expired": "Expired", "planned": "Planned"}
+
+# one encoder for every release; the structures are built here, so no cycle check is needed
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False)
 
 _GSS_RE = re.compile(r"^[EKNSW]\d{8}$")
 _PENCE = Decimal("0.01")
@@ -94,14 +105,14 @@ _METHOD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"\b(direct award|single source|single tender|waiver|exemption)\b", re.I),
         "direct",
-    ),  # fmt: skip
+    ),
     (re.compile(r"\bopen\b", re.I), "open"),
     (
         re.compile(
             r"\b(restricted|competitive (dialogue|procedure)|innovation partnership)\b", re.I
         ),
         "selective",
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -302,7 +313,7 @@ def contract_release(
         "id": f"{ocid}-tender",
         "title": title,
         "description": description,
-        "status": "planned" if status == "planned" else "complete",
+        "status": _TENDER_STATUS.get(status),
         "procurementMethod": _procurement_method(route),
         "procurementMethodDetails": route,
         "items": items,
@@ -412,7 +423,7 @@ def write_release_package(
             stream.write(",\n")
         else:
             stream.write("\n")
-        stream.write(json.dumps(release, ensure_ascii=False, allow_nan=False))
+        stream.write(_ENCODER.encode(release))
         count += 1
     stream.write("\n]}\n")
     return count
