@@ -38,6 +38,7 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 ROLES = ("officer", "network_manager", "coordinator", "admin")
 CONTRACT_STATUSES = ("active", "expired", "terminated", "planned")
 COLLABORATION_INTEREST = ("yes", "no", "maybe", "unknown")
+RECORD_TYPES = ("contract", "purchase_order", "zero_value")
 UNCLASSIFIED = "unclassified"
 
 

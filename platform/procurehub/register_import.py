@@ -185,7 +185,7 @@ class RegisterImport:
         today: date | None = None,
     ) -> None:
         self.path = path
-        self.display_name = os.path.basename(display_name.replace("\\", "/")) or "upload"
+        self.display_name = (os.path.basename(display_name.replace("\\", "/")) or "upload")[-200:]
         self.council = council
         self.user = user
         self.options = options or ImportOptions()

@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..models import COLLABORATION_INTEREST, CONTRACT_STATUSES
+from ..models import COLLABORATION_INTEREST, CONTRACT_STATUSES, RECORD_TYPES
 
 CPV_RE = re.compile(r"^\d{8}$")
 
@@ -80,9 +80,7 @@ class ContractSchema(ma.Schema):
     collaboration_interest = fields.Str(
         load_default="unknown", validate=validate.OneOf(COLLABORATION_INTEREST)
     )
-    record_type = fields.Str(
-        load_default="contract", validate=validate.OneOf(("contract", "purchase_order"))
-    )
+    record_type = fields.Str(load_default="contract", validate=validate.OneOf(RECORD_TYPES))
     notes = fields.Str(allow_none=True)
     extra = fields.Dict(keys=fields.Str(), load_default=dict)
     upload_id = fields.Int(dump_only=True, allow_none=True)
@@ -110,7 +108,7 @@ class ContractUpdateSchema(ContractSchema):
     value_is_estimate = fields.Bool()
     status = fields.Str(validate=validate.OneOf(CONTRACT_STATUSES))
     collaboration_interest = fields.Str(validate=validate.OneOf(COLLABORATION_INTEREST))
-    record_type = fields.Str(validate=validate.OneOf(("contract", "purchase_order")))
+    record_type = fields.Str(validate=validate.OneOf(RECORD_TYPES))
     extra = fields.Dict(keys=fields.Str())
 
 

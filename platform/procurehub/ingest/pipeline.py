@@ -52,6 +52,8 @@ _parse_status = lru_cache(maxsize=1024, typed=True)(v.parse_status)
 _parse_interest = lru_cache(maxsize=1024, typed=True)(v.parse_collaboration_interest)
 _clean = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.clean_text)
 
+# Longest values the database holds (the API's marshmallow schema applies the same limits).
+LENGTH_LIMITS = {"reference": 200, "procurement_route": 200}
 CATEGORY_KEY_RE = re.compile(r"^(unclassified|[a-z][a-z0-9_]*\.[a-z0-9_]+)$")
 PERIODS_RE = re.compile(r"^\[?\s*\d{1,3}(\s*[;,]\s*\d{1,3})*\s*\]?$")
 PURCHASE_ORDER_RE = re.compile(r"\b(p\.?\s?o\.?|purchase\s+orders?|po\s+number)\b", re.IGNORECASE)
@@ -365,17 +367,28 @@ class RowParser:
                 problem(row.warnings, heading, value, parsed.problem)
 
         record_value, _ = self.cell(raw, "record_type")
-        out["record_type"] = (
-            "purchase_order"
-            if record_value is not None and PURCHASE_ORDER_RE.search(str(record_value))
-            else "contract"
-        )
+        if record_value is not None and PURCHASE_ORDER_RE.search(str(record_value)):
+            out["record_type"] = "purchase_order"
+        elif out["value_total"] == 0 and not out["value_annual"]:
+            # Registers list £0 lines (placeholders, cancelled lines): kept, marked, never totalled.
+            out["record_type"] = "zero_value"
+        else:
+            out["record_type"] = "contract"
 
         for index, heading in self.extra_columns:
             if raw[index] is not None:
                 extra[heading] = jsonable(raw[index])
         out["extra"] = extra
 
+        for name, limit in LENGTH_LIMITS.items():
+            text = out.get(name)
+            if text and len(text) > limit:
+                problem(
+                    row.errors,
+                    self.columns.get(name, (0, None))[1],
+                    text[:80] + "…",
+                    f"is {len(text)} characters long; the most this field can hold is {limit}",
+                )
         # A row needs something to call it by.
         if not out["title"]:
             if out["description"]:
@@ -412,7 +425,9 @@ class RowParser:
                     parsed.problem + "; status worked out from the dates",
                 )
         label_value, _ = self.cell(raw, "category_label")
-        out["category_label"] = _clean(label_value) if label_value is not None else None
+        out["category_label"] = (
+            (_clean(label_value) or "")[:300] or None if label_value is not None else None
+        )
         category_value, _ = self.cell(raw, "category")
         if (
             category_value is None

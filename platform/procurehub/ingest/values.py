@@ -662,7 +662,6 @@ _EXT_FILLER = frozenset(
         "a",
         "an",
         "each",
-        "with",
         "by",
         "max",
         "maximum",
