@@ -1179,8 +1179,14 @@ def parse_extension_terms(value: Any) -> Parsed[list[int]]:
     ``+``) is extensions only. ``Up to 24 months`` / ``Option to extend for up to 2 years`` →
     ``[24]``; ``2 x 12 months``, ``2 separate one year extension options``, ``two (2) periods
     of twelve (12) months`` → ``[12, 12]``. ``None``/``No``/``N/A``/``nil``/``0``/blank → ``[]``.
-    A bare number (no unit) or any other text → ``[]`` with a problem: the caller keeps the
-    text as written. The value is always a new list (never ``None``).
+    Text the compact forms do not cover is read as a sentence (see the rules above
+    ``_ext_sentence``): ``An optional 12 month extension`` → ``[12]``, ``may be extended for
+    up to two (2) periods of twelve (12) months`` → ``[12, 12]``, ``Contract on 3+1+1 basis``
+    → ``[12, 12]``, ``extend this contract from 36 to 48 months`` → ``[12]``, ``annual
+    renewals in 2024 and 2025`` → ``[12, 12]``. A bare number (no unit), a sentence no rule
+    reads, or one that is unclear (a negation, ``12 or 24 months``, readings that disagree on
+    the total, a date with no duration) → ``[]`` with a problem: the caller keeps the text as
+    written. The value is always a new list (never ``None``).
     """
     try:
         result = _parse_ext(value)
