@@ -80,6 +80,7 @@ class _Tally:
     unchanged: int = 0
     rejected: int = 0
     duplicates: int = 0
+    skipped: int = 0
     error_count: int = 0
     warning_count: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -273,6 +274,20 @@ class RegisterImport:
                 tally.duplicates += 1
                 continue
             seen_rows.add(identity)
+            if self._is_note(raw):
+                tally.skipped += 1
+                tally.add(
+                    "warnings",
+                    [
+                        Problem(
+                            number,
+                            None,
+                            next(v for v in raw if v is not None),
+                            "looks like a note or section heading, not a contract: not imported",
+                        )
+                    ],
+                )
+                continue
             parsed = parser.parse(number, raw)
             tally.add("warnings", parsed.warnings)
             key = ref_key(parsed.values.get("reference"))
@@ -321,6 +336,13 @@ class RegisterImport:
         ]
         if self.progress:
             self.progress(tally.rows_read)
+
+    def _is_note(self, raw: list[Any]) -> bool:
+        """A lone text cell in a spreadsheet row ("Environmental Services", "Last reviewed May")."""
+        if self.source is None or self.source.format == "ocds" or len(raw) < 3:
+            return False
+        filled = [v for v in raw if v is not None]
+        return len(filled) == 1 and isinstance(filled[0], str)
 
     def _stored_index(self) -> list[_Stored]:
         stmt = select(
@@ -459,6 +481,7 @@ class RegisterImport:
             header_row=src.header_row if src else None,
             notes=src.notes if src else [],
             mapping=[{"heading": m.heading, "field": m.field, "how": m.how} for m in self.mapping],
+            skipped=self.tally.skipped,
             error_count=self.tally.error_count,
             warning_count=self.tally.warning_count,
         )

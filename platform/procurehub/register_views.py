@@ -205,6 +205,9 @@ def upload() -> Any:
     values["council"] = council.code
     try:
         report = run_upload(file, values)
+    except RequestEntityTooLarge as exc:
+        db.session.rollback()
+        return too_large(exc)
     except HTTPException as exc:  # run_upload's own refusals (council, permission)
         db.session.rollback()
         return _upload_form([("file", exc.description or exc.name)], values, exc.code or 400)

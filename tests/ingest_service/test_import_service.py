@@ -322,3 +322,17 @@ def test_report_json_has_the_documented_keys(nlc, tmp_path):
     ]
     assert list(report)[: len(keys)] == keys
     json.dumps(report)
+
+
+def test_section_headings_and_notes_are_skipped_with_a_warning(nlc, tmp_path):
+    rows = [
+        ["Environmental Services"] + [None] * 7,
+        *GOOD[:2],
+        ["Register last reviewed by the team, May 2026"],
+    ]
+    report = run(nlc, register(tmp_path, rows))
+    assert report["status"] == "stored" and report["created"] == 2 and report["skipped"] == 2
+    assert {w["value"] for w in report["warnings"] if "section heading" in w["message"]} == {
+        "Environmental Services",
+        "Register last reviewed by the team, May 2026",
+    }
