@@ -46,7 +46,7 @@ def register_workbook(path: Any) -> Any:
             "Extension Options",
             "Total Value",
             "Service Area",
-            "Officer Notes",
+            "Misc",
         ]
     )
     ws.append(
@@ -164,8 +164,8 @@ def test_officer_uploads_fixes_and_maps_a_register(hub, live_server, page, tmp_p
         stored = db.session.scalar(select(Contract).where(Contract.reference == "NLC-001"))
         assert stored.value_total == 1_200_000 and stored.extension_periods_months == [12, 12]
 
-    # "Officer Notes" should be the contract notes: change it and save for next time.
-    heading_row = page.locator("table#mapping-table tbody tr", has_text="Officer Notes")
+    # "Misc" holds the contract notes: change it and save for next time.
+    heading_row = page.locator("table#mapping-table tbody tr", has_text="Misc")
     select_box = heading_row.locator("select")
     select_box.select_option("notes")
     page.get_by_role("button", name="Save this mapping for my council's next uploads").click()

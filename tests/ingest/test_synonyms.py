@@ -316,7 +316,7 @@ def test_known_heading_is_a_synonym(heading: str, field: str) -> None:
         ("Route to market used", "procurement_route"),
         ("Service Directorate", "category_label"),
         ("Live/Expired Status", "status"),
-        ("Officer Comments", "contact"),  # personal data wins over notes
+        ("Officer Comments", "notes"),  # comments about the contract, not a person
         ("Additional Remarks", "notes"),
         ("SME Supplier?", "supplier_is_sme"),
         ("Supplier Postcode", "supplier_address"),

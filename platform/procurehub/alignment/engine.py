@@ -88,6 +88,7 @@ history across runs.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -435,14 +436,48 @@ def _sweep_group(
         return
     windows.sort(key=lambda w: (w[0], w[1], w[2], w[3]))
     n = len(windows)
-    starts = [w[0] for w in windows]
-    ends = [w[1] for w in windows]
+    # Compact per-item columns (machine ints in arrays; the items themselves by reference).
+    starts = array("l", [w[0] for w in windows])
+    ends = array("l", [w[1] for w in windows])
     items = [w[4] for w in windows]
+    # Identity order: opportunity keys hash the members' identities in this order.
+    identities = [(w[2], w[3]) for w in windows]
     del windows
+    by_identity = sorted(range(n), key=identities.__getitem__)
+    identity_bytes = [_identity_bytes(*identities[k]) for k in by_identity]
+    identity_rank = array("l", bytes(8 * n))
+    for rank, k in enumerate(by_identity):
+        identity_rank[k] = rank
+    del by_identity, identities
+    # Member order: council, end date, source, source_id.
+    member_rank = array("l", bytes(8 * n))
+    for rank, k in enumerate(sorted(range(n), key=lambda k: _member_order(items[k]))):
+        member_rank[k] = rank
     council_ids: dict[str, int] = {}
-    council_of = [council_ids.setdefault(it.council_code, len(council_ids)) for it in items]
+    council_of = array(
+        "l", [council_ids.setdefault(it.council_code, len(council_ids)) for it in items]
+    )
+    council_names = list(council_ids)
+    confirmed = bytearray(1 if _is_yes(it.collaboration_interest) else 0 for it in items)
+    values = [None if it.value is None else _decimal(it.value) for it in items]
     end_order = sorted(range(n), key=ends.__getitem__)  # stable: ties by start order
 
+    group = _Group(
+        key=group_key,
+        key_bytes=group_key.encode("utf-8", "surrogatepass"),
+        categories=tuple(categories) if len(categories) == 1 else None,
+        lead=lead,
+        tolerance=tolerance,
+        as_of=as_of,
+        items=items,
+        member_rank=member_rank,
+        identity_rank=identity_rank,
+        identity_bytes=identity_bytes,
+        council_of=council_of,
+        council_names=council_names,
+        confirmed=confirmed,
+        values=values,
+    )
     active: dict[int, None] = {}  # insertion-ordered set with O(1) removal
     per_council = [0] * len(council_ids)
     distinct = 0
@@ -459,15 +494,7 @@ def _sweep_group(
             j += 1
             grown = True
         if grown and distinct >= min_councils:
-            yield _opportunity(
-                group_key,
-                [items[k] for k in active],
-                joint_start=date.fromordinal(starts[j - 1]),
-                window_end=date.fromordinal(x),
-                lead=lead,
-                tolerance=tolerance,
-                as_of=as_of,
-            )
+            yield group.opportunity(active, starts[j - 1], x)
         del active[i]
         c = council_of[i]
         per_council[c] -= 1
@@ -475,47 +502,72 @@ def _sweep_group(
             distinct -= 1
 
 
+def _identity_bytes(source: str, source_id: str) -> bytes:
+    return f"{source}\x1f{source_id}".encode("utf-8", "surrogatepass")
+
+
 def _member_order(item: RenewalItem) -> tuple[str, date, str, str]:
     return (item.council_code, _as_date(item.end_date), str(item.source), str(item.source_id))  # type: ignore[arg-type]
 
 
-def _opportunity(
-    group_key: str,
-    members: list[RenewalItem],
-    *,
-    joint_start: date,
-    window_end: date,
-    lead: int,
-    tolerance: int,
-    as_of: date,
-) -> Opportunity:
-    members.sort(key=_member_order)
-    total = Decimal(0)
-    councils: dict[str, None] = {}
-    unconfirmed: dict[str, None] = {}
-    categories: set[str] = set()
-    for m in members:
-        councils[m.council_code] = None
-        categories.add(m.category)
-        if not _is_yes(m.collaboration_interest):
-            unconfirmed[m.council_code] = None
-        if m.value is not None:
-            v = _decimal(m.value)
-            if v is not None:
-                total += v
-    deadline = _shift(joint_start, -lead)
-    return Opportunity(
-        key=opportunity_key(group_key, members),
-        category=group_key,
-        categories=tuple(sorted(categories)),
-        members=tuple(members),
-        councils=tuple(councils),  # members are sorted by council already
-        joint_start=joint_start,
-        window_end=window_end,
-        decision_deadline=deadline,
-        overdue=deadline < as_of,
-        total_value=total,
-        unconfirmed_councils=tuple(unconfirmed),
-        lead_time_months=lead,
-        tolerance_months=tolerance,
-    )
+@dataclass
+class _Group:
+    """Per-group columns and settings needed to build an :class:`Opportunity` from a clique.
+
+    Everything per member is precomputed once per item (ranks, identity bytes, interest flag,
+    Decimal value), so building an opportunity costs O(k log k) C-level work for k members.
+    """
+
+    key: str
+    key_bytes: bytes
+    categories: tuple[str, ...] | None  # None: several categories, compute per opportunity
+    lead: int
+    tolerance: int
+    as_of: date
+    items: list[RenewalItem]
+    member_rank: array
+    identity_rank: array
+    identity_bytes: list[bytes]
+    council_of: array
+    council_names: list[str]
+    confirmed: bytearray
+    values: list[Decimal | None]
+
+    def opportunity(self, active: Iterable[int], start: int, end: int) -> Opportunity:
+        order = sorted(active, key=self.member_rank.__getitem__)
+        items = self.items
+        members = tuple(map(items.__getitem__, order))
+        council_of = self.council_of
+        names = self.council_names
+        councils = tuple(map(names.__getitem__, dict.fromkeys(map(council_of.__getitem__, order))))
+        confirmed = self.confirmed
+        unconfirmed = tuple(
+            names[c] for c in dict.fromkeys(council_of[k] for k in order if not confirmed[k])
+        )
+        values = self.values
+        total = sum((v for v in map(values.__getitem__, order) if v is not None), start=Decimal(0))
+        ranks = sorted(map(self.identity_rank.__getitem__, order))
+        digest = hashlib.sha1(
+            self.key_bytes + b"\x1e" + b"\x1e".join(map(self.identity_bytes.__getitem__, ranks)),
+            usedforsecurity=False,
+        ).hexdigest()[:16]
+        categories = self.categories
+        if categories is None:
+            categories = tuple(sorted({m.category for m in members}))
+        joint_start = date.fromordinal(start)
+        deadline = _shift(joint_start, -self.lead)
+        return Opportunity(
+            key=digest,
+            category=self.key,
+            categories=categories,
+            members=members,
+            councils=councils,  # members are sorted by council already
+            joint_start=joint_start,
+            window_end=date.fromordinal(end),
+            decision_deadline=deadline,
+            overdue=deadline < self.as_of,
+            total_value=total,
+            unconfirmed_councils=unconfirmed,
+            lead_time_months=self.lead,
+            tolerance_months=self.tolerance,
+        )
