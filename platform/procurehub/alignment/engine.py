@@ -74,8 +74,13 @@ Dense inputs have enormous numbers of maximal sets (n staggered windows can give
 :class:`Opportunity` at a time and never holds the list of all of them. The input is consumed
 once (any iterable, e.g. a database cursor); grouping by category needs all alignable items,
 which are held as compact ``(end_date, max_end_date, item)`` tuples referencing the original
-items (no copies); excluded items are not kept. The whole input is read when the first
-opportunity is requested (it cannot be known before the last item has been seen).
+items (no copies); excluded items are not kept. While a group is swept its items live in
+column arrays (day ordinals, ranks and council ids as machine ints; identity bytes, interest
+flag and value precomputed once per item), so building each opportunity is a few C-level
+sorts and maps over its members. The whole input is read when the first opportunity is
+requested (it cannot be known before the last item has been seen); ``EXPIRED`` items are
+reported to ``on_excluded`` when their group is reached (expiry depends on the group's
+tolerance).
 
 Identity
 --------
@@ -445,12 +450,12 @@ def _sweep_group(
     del windows
     by_identity = sorted(range(n), key=identities.__getitem__)
     identity_bytes = [_identity_bytes(*identities[k]) for k in by_identity]
-    identity_rank = array("l", bytes(8 * n))
+    identity_rank = array("l", [0]) * n
     for rank, k in enumerate(by_identity):
         identity_rank[k] = rank
     del by_identity, identities
     # Member order: council, end date, source, source_id.
-    member_rank = array("l", bytes(8 * n))
+    member_rank = array("l", [0]) * n
     for rank, k in enumerate(sorted(range(n), key=lambda k: _member_order(items[k]))):
         member_rank[k] = rank
     council_ids: dict[str, int] = {}
