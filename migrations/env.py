@@ -68,6 +68,10 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -87,6 +91,8 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    # APScheduler keeps its job store in its own table; it is not ours to migrate.
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -38,6 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # history covers them all and `db check` sees every model.
     for plugin in installed.values():
         plugin.import_models()
+    from .alerts import models as _alert_models  # noqa: F401 - core tables beyond models.py
+    from .alignment import models as _alignment_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(

@@ -336,6 +336,60 @@ def _progress_printer() -> Any:
     return show
 
 
+# ---------------------------------------------------------------- alignment and alerts
+def _as_of_option(function: Any) -> Any:
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Pretend today is this date (YYYY-MM-DD); default today.",
+    )(function)
+
+
+@main.group()
+def alignment() -> None:
+    """Renewal alignment: which councils could tender together, and by when."""
+
+
+@alignment.command("run")
+@_as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the opportunities as one JSON object.")
+@with_appcontext
+def alignment_run(as_of: Any, as_json: bool) -> None:
+    """Find and store the renewal-alignment opportunities across all enabled workstreams.
+
+    Results are written out as they are found, so even a very dense hub streams.
+    """
+    import json as json_module
+    from datetime import date
+
+    from .alignment.store import opportunity_json, run_alignment
+
+    day = as_of.date() if as_of else date.today()
+    out = click.get_text_stream("stdout")
+    first = True
+    if as_json:
+        out.write(json_module.dumps({"as_of": day.isoformat()})[:-1] + ', "opportunities": [')
+
+    def emit(opp: Any, stored_id: int) -> None:
+        nonlocal first
+        if as_json:
+            out.write(("" if first else ", ") + json_module.dumps(opportunity_json(opp, stored_id)))
+            first = False
+
+    result = run_alignment(day, on_opportunity=emit)
+    if as_json:
+        out.write("]}\n")
+        out.flush()
+        return
+    click.echo(
+        f"Alignment as of {day.isoformat()}: {result.found} opportunities "
+        f"({result.created} new, {result.changed} changed, {result.closed} no longer found)."
+    )
+    if result.gaps:
+        gaps = ", ".join(f"{code}: {n}" for code, n in result.gaps.items())
+        click.echo(f"Contracts without an end date (cannot be aligned): {gaps}")
+
+
 # ---------------------------------------------------------------- serve and demo
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -365,8 +419,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
     upgrade_database()
     if db.session.scalar(select(func.count(Council.id))) == 0:
+        from datetime import date
+
+        from .alignment.store import run_alignment
+
         demo_data.load()
-        click.echo("Loaded the demo data.")
+        found = run_alignment(date.today()).found
+        click.echo(f"Loaded the demo data; the alignment found {found} joint-tender opportunities.")
     else:
         click.echo("The database already has councils; demo data not loaded again.")
     click.echo("")

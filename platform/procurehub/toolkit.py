@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_login import current_user, login_required
 
 from . import audit, exports
+from .alignment.store import contract_renewal_items
 from .authz import can_write, require_write
 from .extensions import db
 from .models import Category, Contract, Council, User
@@ -29,6 +30,7 @@ __all__ = [
     "audit",
     "can_write",
     "categories_from_csv",
+    "contract_renewal_items",
     "current_user",
     "db",
     "exports",

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import routes, views
+from . import renewals, routes, views
 
 plugin = tk.Plugin(
     key="digital",
     title="Digital",
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
     blueprints=(routes.api_blueprint, views.web_blueprint),
+    renewal_items=renewals.renewal_items,
     nav=(tk.NavEntry("Digital", "digital.overview"),),
 )

@@ -565,7 +565,11 @@ def _pattern_field(tokens: list[str]) -> str | None:
     joined = " " + " ".join(tokens) + " "
     has_date = bool(t & {"date", "dates", "dt"})
     # notes about a contract ("Officer Notes", "Manager's comments") are notes, not people
-    if t & {"notes", "note", "comments", "comment", "remarks"} and not t & {"email", "telephone", "phone"}:
+    if t & {"notes", "note", "comments", "comment", "remarks"} and not t & {
+        "email",
+        "telephone",
+        "phone",
+    }:
         return "notes"
     # personal data first: these must never fall into extra
     if (

@@ -1,0 +1,120 @@
+"""Stored opportunities, their members and history, and the alignment runs that found them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models import utcnow
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+OPPORTUNITY_STATUSES = ("new", "under_review", "tender_planned", "tender_launched", "dismissed")
+CLOSED_STATUSES = ("tender_launched", "dismissed")
+
+
+class Opportunity(db.Model):
+    """A set of councils' renewals that could be tendered together; tracked across runs.
+
+    `key` identifies the current member set. When members join or leave, the same opportunity
+    (same id, status, notes) carries on with a new key, and the change is in its history.
+    """
+
+    __tablename__ = "opportunity"
+    __table_args__ = (Index("ix_opportunity_active_deadline", "active", "decision_deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    category: Mapped[str] = mapped_column(String(80), index=True)
+    categories: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    notes: Mapped[str | None] = mapped_column(Text)
+    councils: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    unconfirmed_councils: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    joint_start: Mapped[date] = mapped_column(Date)
+    decision_deadline: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    total_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    lead_time_months: Mapped[int] = mapped_column(Integer)
+    tolerance_months: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_run_id: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    members: Mapped[list[OpportunityMember]] = relationship(
+        back_populates="opportunity", cascade="all, delete-orphan", order_by="OpportunityMember.id"
+    )
+
+
+class OpportunityMember(db.Model):
+    __tablename__ = "opportunity_member"
+    __table_args__ = (
+        UniqueConstraint(
+            "opportunity_id", "source", "source_id", name="uq_opportunity_member_item"
+        ),
+        Index("ix_opportunity_member_item", "source", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[int] = mapped_column(Integer)
+    council_code: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(80))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Text)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    max_end_date: Mapped[date | None] = mapped_column(Date)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    interest: Mapped[str] = mapped_column(String(10), default="unknown")
+
+    opportunity: Mapped[Opportunity] = relationship(back_populates="members")
+
+
+class OpportunityEvent(db.Model):
+    """The history of an opportunity: found, members changed, dates moved, status, notes."""
+
+    __tablename__ = "opportunity_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunity.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254), default="alignment")
+    kind: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class AlignmentRun(db.Model):
+    __tablename__ = "alignment_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    gaps: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

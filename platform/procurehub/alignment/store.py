@@ -1,0 +1,390 @@
+"""Running the alignment over the hub and keeping opportunities stable across runs.
+
+The engine (`engine.py`) is pure; this module feeds it renewal items from the enabled plugins,
+and stores what it yields as it yields it (streamed: a dense hub can have millions of maximal
+sets). Same members → same opportunity. A set that differs from a stored opportunity by some
+members (someone's contract was extended, a council joined) continues that opportunity — same
+id, status and notes — and the change is recorded in its history.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+
+from ..extensions import db
+from ..models import Category, Contract, Council, utcnow
+from ..plugins import RenewalItem, enabled_plugins
+from .engine import NO_END_DATE, CategorySettings, Opportunity, find_opportunities
+from .models import CLOSED_STATUSES, AlignmentRun, OpportunityEvent, OpportunityMember
+from .models import Opportunity as StoredOpportunity
+
+BATCH = 500
+DEFAULT_TOLERANCE_MONTHS = 6
+
+
+def contract_renewal_items(workstream: str) -> Iterator[RenewalItem]:
+    """A workstream's contracts as renewal items (purchase orders and terminated contracts are not renewals)."""
+    stmt = (
+        select(
+            Contract.id,
+            Council.code,
+            Contract.category,
+            Contract.end_date,
+            Contract.max_end_date,
+            Contract.collaboration_interest,
+            Contract.reference,
+            Contract.title,
+            Contract.value_total,
+        )
+        .join(Council, Contract.council_id == Council.id)
+        .where(
+            Contract.workstream == workstream,
+            Contract.record_type != "purchase_order",
+            Contract.status != "terminated",
+        )
+        .execution_options(yield_per=5000)
+    )
+    for row in db.session.execute(stmt):
+        yield RenewalItem(
+            "contract", row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]
+        )
+
+
+def renewal_items(as_of: date) -> Iterator[RenewalItem]:
+    for plugin in enabled_plugins().values():
+        if plugin.renewal_items is not None:
+            yield from plugin.renewal_items(as_of)
+
+
+def category_settings() -> tuple[dict[str, CategorySettings], dict[str, list[str]]]:
+    min_councils = int(current_app.config.get("ALIGNMENT_MIN_COUNCILS", 2))
+    tolerance = int(current_app.config.get("ALIGNMENT_TOLERANCE_MONTHS", DEFAULT_TOLERANCE_MONTHS))
+    settings, compatible = {}, {}
+    for c in db.session.scalars(select(Category)):
+        settings[c.key] = CategorySettings(
+            lead_time_months=c.lead_time_months,
+            tolerance_months=c.tolerance_months if c.tolerance_months is not None else tolerance,
+            min_councils=min_councils,
+        )
+        compatible[c.key] = list(c.compatible or [])
+    return settings, compatible
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    as_of: date
+    found: int = 0
+    created: int = 0
+    changed: int = 0
+    closed: int = 0
+    gaps: dict[str, int] = field(default_factory=dict)
+
+
+def opportunity_json(opp: Opportunity, stored_id: int) -> dict[str, Any]:
+    """The DESIGN §4 shape of one opportunity (`alignment run --json`), plus a few extras."""
+    return {
+        "id": stored_id,
+        "category": opp.category,
+        "councils": list(opp.councils),
+        "contracts": [
+            {"council_code": m.council_code, "reference": m.reference} for m in opp.members
+        ],
+        "joint_start": opp.joint_start.isoformat(),
+        "decision_deadline": opp.decision_deadline.isoformat(),
+        "total_value": float(opp.total_value),
+        "key": opp.key,
+        "categories": list(opp.categories),
+        "window_end": opp.window_end.isoformat(),
+        "overdue": opp.overdue,
+        "unconfirmed_councils": list(opp.unconfirmed_councils),
+    }
+
+
+class AlignmentRunner:
+    """One run: stream the engine's opportunities into the database."""
+
+    def __init__(
+        self, as_of: date, *, on_opportunity: Callable[[Opportunity, int], None] | None = None
+    ) -> None:
+        self.as_of = as_of
+        self.on_opportunity = on_opportunity
+        self.gaps: Counter[str] = Counter()
+
+    def run(self) -> RunResult:
+        run = AlignmentRun(as_of=self.as_of)
+        db.session.add(run)
+        db.session.flush()
+        result = RunResult(run.id, self.as_of)
+        settings, compatible = category_settings()
+        self._load_existing()
+        seen: set[int] = set()
+        pending: list[Opportunity] = []
+
+        def excluded(item: RenewalItem, reason: str) -> None:
+            if reason == NO_END_DATE:
+                self.gaps[item.council_code] += 1
+
+        for opp in find_opportunities(
+            renewal_items(self.as_of),
+            as_of=self.as_of,
+            settings=settings,
+            compatible=compatible,
+            on_excluded=excluded,
+        ):
+            result.found += 1
+            pending.append(opp)
+            if len(pending) >= BATCH:
+                self._store(pending, run.id, seen, result)
+                pending = []
+        self._store(pending, run.id, seen, result)
+        result.closed = self._close_unseen(seen, run.id)
+        result.gaps = dict(sorted(self.gaps.items()))
+        run.found, run.created, run.changed, run.closed = (
+            result.found,
+            result.created,
+            result.changed,
+            result.closed,
+        )
+        run.gaps, run.finished_at = result.gaps, utcnow()
+        db.session.commit()
+        return result
+
+    # ------------------------------------------------------------------ matching
+    def _load_existing(self) -> None:
+        """Stored opportunities by key, and open ones by member, to recognise them again."""
+        self.by_key: dict[str, int] = dict(
+            db.session.execute(select(StoredOpportunity.key, StoredOpportunity.id)).all()
+        )
+        self.by_member: dict[tuple[str, int], set[int]] = defaultdict(set)
+        self.category_of: dict[int, str] = {}
+        rows = db.session.execute(
+            select(
+                OpportunityMember.source,
+                OpportunityMember.source_id,
+                StoredOpportunity.id,
+                StoredOpportunity.category,
+            )
+            .join(StoredOpportunity, OpportunityMember.opportunity_id == StoredOpportunity.id)
+            .where(StoredOpportunity.status.not_in(CLOSED_STATUSES))
+        )
+        for source, source_id, opp_id, category in rows:
+            self.by_member[(source, source_id)].add(opp_id)
+            self.category_of[opp_id] = category
+
+    def _continuation(self, opp: Opportunity, seen: set[int]) -> int | None:
+        """The stored opportunity this set continues: most shared members, same category group."""
+        shared: Counter[int] = Counter()
+        for m in opp.members:
+            for opp_id in self.by_member.get((m.source, m.source_id), ()):
+                if opp_id not in seen and self.category_of.get(opp_id) == opp.category:
+                    shared[opp_id] += 1
+        if not shared:
+            return None
+        best, count = max(shared.items(), key=lambda kv: (kv[1], -kv[0]))
+        return best if count * 2 >= len(opp.members) or count >= 2 else None
+
+    # ------------------------------------------------------------------ writing
+    def _store(
+        self, batch: list[Opportunity], run_id: int, seen: set[int], result: RunResult
+    ) -> None:
+        now = utcnow()
+        new: list[Opportunity] = []
+        for opp in batch:
+            stored_id = self.by_key.get(opp.key)
+            if stored_id is not None and stored_id not in seen:
+                self._refresh(stored_id, opp, run_id, now, members_changed=False)
+            else:
+                stored_id = self._continuation(opp, seen)
+                if stored_id is None:
+                    new.append(opp)
+                    continue
+                self._refresh(stored_id, opp, run_id, now, members_changed=True)
+                result.changed += 1
+            seen.add(stored_id)
+            if self.on_opportunity:
+                self.on_opportunity(opp, stored_id)
+        if new:
+            ids = db.session.scalars(
+                insert(StoredOpportunity).returning(
+                    StoredOpportunity.id, sort_by_parameter_order=True
+                ),
+                [
+                    self._values(opp, run_id, now) | {"status": "new", "first_seen_at": now}
+                    for opp in new
+                ],
+            ).all()
+            members, events = [], []
+            for opp, stored_id in zip(new, ids, strict=True):
+                members.extend(self._member_rows(opp, stored_id))
+                events.append(
+                    {
+                        "opportunity_id": stored_id,
+                        "kind": "found",
+                        "at": now,
+                        "actor": "alignment",
+                        "detail": {"councils": list(opp.councils), "members": len(opp.members)},
+                    }
+                )
+                self.by_key[opp.key] = stored_id
+                seen.add(stored_id)
+                result.created += 1
+                if self.on_opportunity:
+                    self.on_opportunity(opp, stored_id)
+            db.session.execute(insert(OpportunityMember), members)
+            db.session.execute(insert(OpportunityEvent), events)
+        db.session.flush()
+
+    def _values(self, opp: Opportunity, run_id: int, now: Any) -> dict[str, Any]:
+        return {
+            "key": opp.key,
+            "category": opp.category,
+            "categories": list(opp.categories),
+            "councils": list(opp.councils),
+            "unconfirmed_councils": list(opp.unconfirmed_councils),
+            "joint_start": opp.joint_start,
+            "decision_deadline": opp.decision_deadline,
+            "window_end": opp.window_end,
+            "total_value": opp.total_value,
+            "lead_time_months": opp.lead_time_months,
+            "tolerance_months": opp.tolerance_months,
+            "active": True,
+            "last_seen_at": now,
+            "last_run_id": run_id,
+            "updated_at": now,
+        }
+
+    @staticmethod
+    def _member_rows(opp: Opportunity, stored_id: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "opportunity_id": stored_id,
+                "source": m.source,
+                "source_id": m.source_id,
+                "council_code": m.council_code,
+                "category": m.category,
+                "reference": m.reference,
+                "title": m.title,
+                "end_date": m.end_date,
+                "max_end_date": m.max_end_date,
+                "value": m.value,
+                "interest": m.collaboration_interest or "unknown",
+            }
+            for m in opp.members
+        ]
+
+    def _refresh(
+        self, stored_id: int, opp: Opportunity, run_id: int, now: Any, *, members_changed: bool
+    ) -> None:
+        stored = db.session.get(StoredOpportunity, stored_id)
+        before = {
+            "joint_start": stored.joint_start,
+            "decision_deadline": stored.decision_deadline,
+            "active": stored.active,
+        }
+        old_members = {(m.source, m.source_id): m for m in stored.members}
+        new_ids = {(m.source, m.source_id) for m in opp.members}
+        if members_changed or set(old_members) != new_ids:
+            joined = sorted(new_ids - set(old_members))
+            left = sorted(set(old_members) - new_ids)
+            self.by_key.pop(stored.key, None)
+            self.by_key[opp.key] = stored_id
+            db.session.execute(
+                OpportunityMember.__table__.delete().where(
+                    OpportunityMember.opportunity_id == stored_id
+                )
+            )
+            db.session.execute(insert(OpportunityMember), self._member_rows(opp, stored_id))
+            db.session.add(
+                OpportunityEvent(
+                    opportunity_id=stored_id,
+                    kind="members_changed",
+                    detail={
+                        "joined": [f"{s}:{i}" for s, i in joined],
+                        "left": [f"{s}:{i}" for s, i in left],
+                        "councils": list(opp.councils),
+                    },
+                )
+            )
+        else:
+            # same members: refresh their stored details (an end date may have moved)
+            db.session.execute(
+                OpportunityMember.__table__.delete().where(
+                    OpportunityMember.opportunity_id == stored_id
+                )
+            )
+            db.session.execute(insert(OpportunityMember), self._member_rows(opp, stored_id))
+        db.session.execute(
+            update(StoredOpportunity)
+            .where(StoredOpportunity.id == stored_id)
+            .values(**self._values(opp, run_id, now))
+        )
+        if (before["joint_start"], before["decision_deadline"]) != (
+            opp.joint_start,
+            opp.decision_deadline,
+        ):
+            db.session.add(
+                OpportunityEvent(
+                    opportunity_id=stored_id,
+                    kind="dates_changed",
+                    detail={
+                        "joint_start": [
+                            before["joint_start"].isoformat(),
+                            opp.joint_start.isoformat(),
+                        ],
+                        "decision_deadline": [
+                            before["decision_deadline"].isoformat(),
+                            opp.decision_deadline.isoformat(),
+                        ],
+                    },
+                )
+            )
+        if not before["active"]:
+            db.session.add(
+                OpportunityEvent(opportunity_id=stored_id, kind="found_again", detail={})
+            )
+        db.session.expire(stored)
+
+    def _close_unseen(self, seen: set[int], run_id: int) -> int:
+        """Opportunities not found this run are kept (with their history) but marked inactive."""
+        stale = [
+            i
+            for (i,) in db.session.execute(
+                select(StoredOpportunity.id).where(StoredOpportunity.active.is_(True))
+            )
+            if i not in seen
+        ]
+        for start in range(0, len(stale), 1000):
+            chunk = stale[start : start + 1000]
+            db.session.execute(
+                update(StoredOpportunity)
+                .where(StoredOpportunity.id.in_(chunk))
+                .values(active=False, last_run_id=run_id)
+            )
+            db.session.execute(
+                insert(OpportunityEvent),
+                [
+                    {
+                        "opportunity_id": i,
+                        "kind": "no_longer_found",
+                        "at": utcnow(),
+                        "actor": "alignment",
+                        "detail": {},
+                    }
+                    for i in chunk
+                ],
+            )
+        return len(stale)
+
+
+def run_alignment(
+    as_of: date, *, on_opportunity: Callable[[Opportunity, int], None] | None = None
+) -> RunResult:
+    return AlignmentRunner(as_of, on_opportunity=on_opportunity).run()
