@@ -390,6 +390,27 @@ def alignment_run(as_of: Any, as_json: bool) -> None:
         click.echo(f"Contracts without an end date (cannot be aligned): {gaps}")
 
 
+@main.group()
+def alerts() -> None:
+    """Renewal-alignment alerts (e-mail, webhooks, inbox)."""
+
+
+@alerts.command("run")
+@_as_of_option
+@with_appcontext
+def alerts_run(as_of: Any) -> None:
+    """Run the alert job once now: refresh the alignment, decide alerts, deliver them.
+
+    Safe to repeat: an alert is never decided or sent twice.
+    """
+    from datetime import date
+
+    from .alerts.job import run_alert_job
+
+    result = run_alert_job(as_of.date() if as_of else date.today())
+    click.echo(result.summary())
+
+
 # ---------------------------------------------------------------- serve and demo
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -1,0 +1,293 @@
+"""Deciding alerts: what is worth telling, once, and to whom.
+
+Every alert has a dedup key (unique in the database): deciding again — a second run, a
+second scheduler, a retry after a crash — inserts nothing new. An alert and its deliveries
+are written in one transaction, so a crash leaves either both or neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
+from ..extensions import db
+from ..ingest.values import add_months
+from ..models import Category, Contract, Council, Upload, User, utcnow
+from .models import Alert, Delivery, Subscription
+
+DEFAULT_THRESHOLDS = (24, 12, 6, 3)
+STALE_REGISTER_MONTHS = 6
+PLANNED_STATUSES = ("tender_planned", "tender_launched")
+
+
+@dataclass
+class Candidate:
+    dedup_key: str
+    kind: str
+    subject: str
+    body: str
+    workstream: str | None = None
+    category: str | None = None
+    councils: list[str] = field(default_factory=list)
+    opportunity_id: int | None = None
+    contract_id: int | None = None
+    due_date: date | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _insert(table: Any) -> Any:
+    return (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+def _money(value: Decimal | None) -> str:
+    return f"£{value:,.0f}" if value else "value not given"
+
+
+def _label(category: str) -> str:
+    return db.session.scalar(select(Category.label).where(Category.key == category)) or category
+
+
+# ---------------------------------------------------------------------- candidates
+def opportunity_candidates(as_of: date, thresholds: tuple[int, ...]) -> Iterator[Candidate]:
+    stmt = select(Opportunity).where(
+        Opportunity.active.is_(True), Opportunity.status.not_in(CLOSED_STATUSES)
+    )
+    for opp in db.session.scalars(stmt.execution_options(yield_per=500)):
+        label = _label(opp.category)
+        councils = list(opp.councils or [])
+        common = {
+            "workstream": opp.category.split(".", 1)[0],
+            "category": opp.category,
+            "councils": councils,
+            "opportunity_id": opp.id,
+            "due_date": opp.decision_deadline,
+        }
+        facts = (
+            f"{label}: {len(councils)} councils ({', '.join(councils)}) could tender together.\n"
+            f"Joint start {opp.joint_start:%d %B %Y}; the tender must start by {opp.decision_deadline:%d %B %Y}.\n"
+            f"Combined value: {_money(opp.total_value)}."
+        )
+        payload = {
+            "opportunity_id": opp.id,
+            "category": opp.category,
+            "councils": councils,
+            "joint_start": opp.joint_start.isoformat(),
+            "decision_deadline": opp.decision_deadline.isoformat(),
+            "total_value": float(opp.total_value or 0),
+        }
+        yield Candidate(
+            f"opportunity:{opp.id}:{opp.key}",
+            "opportunity",
+            f"Joint tender opportunity: {label} ({len(councils)} councils)",
+            facts,
+            payload=payload,
+            **common,
+        )
+        if opp.decision_deadline < as_of:
+            yield Candidate(
+                f"deadline:{opp.id}:{opp.decision_deadline.isoformat()}:overdue",
+                "deadline",
+                f"Decision deadline passed: {label}",
+                "The decision deadline has passed.\n" + facts,
+                payload=payload | {"threshold_months": 0},
+                **common,
+            )
+            continue
+        crossed = [t for t in sorted(thresholds) if opp.decision_deadline <= add_months(as_of, t)]
+        if crossed:
+            t = crossed[0]
+            yield Candidate(
+                f"deadline:{opp.id}:{opp.decision_deadline.isoformat()}:{t}",
+                "deadline",
+                f"Decision due within {t} months: {label}",
+                facts,
+                payload=payload | {"threshold_months": t},
+                **common,
+            )
+
+
+def contract_end_candidates(as_of: date) -> Iterator[Candidate]:
+    """A council's own contract nearing its end (within its category's lead time) with no plan.
+
+    "A plan" is the contract being part of an opportunity whose tender is planned or launched.
+    """
+    lead = dict(db.session.execute(select(Category.key, Category.lead_time_months)).all())
+    horizon = add_months(as_of, max(lead.values(), default=12))
+    planned = (
+        select(OpportunityMember.source_id)
+        .join(Opportunity, OpportunityMember.opportunity_id == Opportunity.id)
+        .where(OpportunityMember.source == "contract", Opportunity.status.in_(PLANNED_STATUSES))
+    )
+    stmt = (
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.title,
+            Contract.category,
+            Contract.workstream,
+            Contract.end_date,
+            Contract.max_end_date,
+            Council.code,
+        )
+        .join(Council, Contract.council_id == Council.id)
+        .where(
+            Contract.end_date >= as_of,
+            Contract.end_date <= horizon,
+            Contract.workstream != "unclassified",
+            Contract.record_type == "contract",
+            Contract.status == "active",
+            Contract.id.not_in(planned),
+        )
+        .execution_options(yield_per=1000)
+    )
+    for cid, ref, title, category, workstream, end, max_end, code in db.session.execute(stmt):
+        if end > add_months(as_of, lead.get(category, 12)):
+            continue
+        later = f" (extensions possible to {max_end:%d %B %Y})" if max_end and max_end > end else ""
+        yield Candidate(
+            f"contract_end:{cid}:{end.isoformat()}",
+            "contract_end",
+            f"Contract ending {end:%d %b %Y} with no renewal plan: {ref or title}",
+            f"{code}'s contract {ref or ''} '{title}' ends on {end:%d %B %Y}{later}, within the "
+            f"{lead.get(category, 12)}-month lead time for {_label(category)}, and no joint tender is planned.",
+            workstream=workstream,
+            category=category,
+            councils=[code],
+            contract_id=cid,
+            due_date=end,
+            payload={
+                "contract_id": cid,
+                "reference": ref,
+                "end_date": end.isoformat(),
+                "council_code": code,
+            },
+        )
+
+
+def stale_register_candidates(as_of: date) -> Iterator[Candidate]:
+    cutoff = add_months(as_of, -STALE_REGISTER_MONTHS)
+    last_upload = dict(
+        db.session.execute(
+            select(Upload.council_id, func.max(Upload.created_at))
+            .where(Upload.status == "stored")
+            .group_by(Upload.council_id)
+        ).all()
+    )
+    first_contract = dict(
+        db.session.execute(
+            select(Contract.council_id, func.min(Contract.created_at)).group_by(Contract.council_id)
+        ).all()
+    )
+    for council in db.session.scalars(select(Council)):
+        last = last_upload.get(council.id) or first_contract.get(council.id)
+        if last is None or last.date() >= cutoff:
+            continue
+        yield Candidate(
+            f"register_stale:{council.code}:{last.date().isoformat()}",
+            "register_stale",
+            f"{council.name}'s contract register has not been refreshed since {last:%d %B %Y}",
+            f"The hub last received {council.name}'s register on {last:%d %B %Y}. Upload the current "
+            "register so renewals are aligned on up-to-date dates.",
+            councils=[council.code],
+            payload={"council_code": council.code, "last_upload": last.date().isoformat()},
+        )
+
+
+# ---------------------------------------------------------------------- matching
+def _regions() -> dict[str, str | None]:
+    return dict(db.session.execute(select(Council.code, Council.region)).all())
+
+
+def matches(sub: Subscription, alert: Candidate, regions: dict[str, str | None]) -> bool:
+    if alert.workstream is not None and sub.workstream != alert.workstream:
+        return False
+    if sub.kinds and alert.kind not in sub.kinds:
+        return False
+    if sub.categories and alert.category not in sub.categories:
+        return False
+    if sub.councils and not set(sub.councils) & set(alert.councils):
+        return False
+    return not (sub.region and sub.region not in {regions.get(c) for c in alert.councils})
+
+
+def decide_alerts(as_of: date) -> int:
+    """Insert the alerts due as of a date, and their deliveries; returns how many alerts are new."""
+    thresholds = tuple(current_app.config.get("ALERT_DEADLINE_THRESHOLDS", DEFAULT_THRESHOLDS))
+    subscriptions = list(
+        db.session.scalars(
+            select(Subscription)
+            .join(User, Subscription.user_id == User.id)
+            .where(Subscription.active.is_(True), User.active.is_(True))
+        )
+    )
+    regions = _regions()
+    known = set(db.session.scalars(select(Alert.dedup_key)))
+    created = 0
+    for source in (
+        opportunity_candidates(as_of, thresholds),
+        contract_end_candidates(as_of),
+        stale_register_candidates(as_of),
+    ):
+        for cand in list(source):
+            if cand.dedup_key in known:
+                continue
+            alert_id = db.session.scalar(
+                _insert(Alert)
+                .values(
+                    dedup_key=cand.dedup_key,
+                    kind=cand.kind,
+                    workstream=cand.workstream,
+                    category=cand.category,
+                    councils=cand.councils,
+                    opportunity_id=cand.opportunity_id,
+                    contract_id=cand.contract_id,
+                    due_date=cand.due_date,
+                    subject=cand.subject,
+                    body=cand.body,
+                    payload=cand.payload,
+                )
+                .on_conflict_do_nothing(index_elements=["dedup_key"])
+                .returning(Alert.id)
+            )
+            known.add(cand.dedup_key)
+            if alert_id is None:
+                continue  # another run decided it first
+            created += 1
+            seen_targets: set[tuple[int, str, str | None]] = set()
+            for sub in subscriptions:
+                target = (
+                    sub.user_id,
+                    sub.channel,
+                    sub.webhook_url if sub.channel == "webhook" else None,
+                )
+                if target in seen_targets or not matches(sub, cand, regions):
+                    continue
+                seen_targets.add(target)
+                status = (
+                    "sent"
+                    if sub.channel == "inbox"
+                    else ("pending" if sub.frequency == "immediate" else "digest")
+                )
+                db.session.execute(
+                    _insert(Delivery)
+                    .values(
+                        alert_id=alert_id,
+                        subscription_id=sub.id,
+                        user_id=sub.user_id,
+                        channel=sub.channel,
+                        status=status,
+                        sent_at=utcnow() if status == "sent" else None,
+                    )
+                    .on_conflict_do_nothing(index_elements=["alert_id", "subscription_id"])
+                )
+    db.session.commit()
+    return created

@@ -1,0 +1,44 @@
+"""The alert job: refresh the alignment, decide alerts, deliver them. Safe to run any number of times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..alignment.store import run_alignment
+from ..models import utcnow
+from .decide import decide_alerts
+from .deliver import deliver_pending, send_digests
+
+
+@dataclass
+class AlertRunResult:
+    as_of: date
+    opportunities: int
+    new_alerts: int
+    sent: int
+    retrying: int
+    failed: int
+
+    def summary(self) -> str:
+        return (
+            f"Alerts as of {self.as_of.isoformat()}: {self.opportunities} opportunities, "
+            f"{self.new_alerts} new alerts; {self.sent} sent, {self.retrying} to retry, {self.failed} failed."
+        )
+
+
+def run_alert_job(as_of: date | None = None) -> AlertRunResult:
+    as_of = as_of or date.today()
+    found = run_alignment(as_of).found
+    new_alerts = decide_alerts(as_of)
+    now = utcnow()
+    immediate = deliver_pending(now)
+    digests = send_digests(now)
+    return AlertRunResult(
+        as_of,
+        found,
+        new_alerts,
+        immediate.sent + digests.sent,
+        immediate.retrying + digests.retrying,
+        immediate.failed + digests.failed,
+    )
