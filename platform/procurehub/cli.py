@@ -415,10 +415,38 @@ def alerts_run(as_of: Any) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--with-scheduler",
+    is_flag=True,
+    help="Also run the scheduled jobs in this process (embedded use).",
+)
 @with_appcontext
-def serve(host: str, port: int) -> None:
-    """Run the web server (for production use gunicorn: see README)."""
+def serve(host: str, port: int, with_scheduler: bool) -> None:
+    """Run the web server (for production use gunicorn and a separate `procurehub scheduler`)."""
+    if with_scheduler:
+        from .scheduler import build_scheduler, describe
+
+        scheduler = build_scheduler(current_app._get_current_object(), blocking=False)
+        scheduler.start()
+        for line in describe(scheduler):
+            click.echo(f"Scheduled {line}")
     run_server(host, port)
+
+
+@main.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs (alerts, alignment, plugins' jobs) until stopped. Run exactly one."""
+    from .scheduler import build_scheduler, describe
+
+    scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
+    for line in describe(scheduler):
+        click.echo(f"Scheduled {line}")
+    click.echo("Scheduler running (Ctrl+C to stop).")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
 
 
 def run_server(host: str, port: int) -> None:

@@ -261,8 +261,12 @@ def send_email(settings: SmtpSettings, email: OutgoingEmail) -> None:
         raise _smtp_failure(exc, "SMTP server refused the connection") from None
     except smtplib.SMTPResponseException as exc:
         raise _smtp_failure(exc, "SMTP error") from None
-    except smtplib.SMTPServerDisconnected:
-        raise DeliveryError("SMTP server closed the connection unexpectedly", True) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        # smtplib reports a read timeout as "Connection unexpectedly closed: timed out".
+        detail = _reply_text(str(exc)) or "connection closed"
+        raise DeliveryError(
+            f"SMTP server {settings.host}:{settings.port}: {detail}", True
+        ) from None
     except smtplib.SMTPNotSupportedError as exc:
         raise DeliveryError(
             f"SMTP server does not support a needed feature: {exc}", False

@@ -374,7 +374,7 @@ def render_timeline_svg(
     ticks = _ticks(lo, hi, plot_w)
     w('<g class="ph-tl-grid" aria-hidden="true">')
     for tick_date, level, show in ticks:
-        if level == "month" or not show:
+        if level == "month" or not show or not ordered:  # no grid through the empty message
             continue
         x = _n(x_of(tick_date))
         colour = RULE_GREY if level == "year" else GRID_GREY

@@ -50,10 +50,12 @@ def init_app(app: Flask) -> None:
     app.extensions["procurehub.api"] = api_ext
     api_ext.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api_ext.spec.options["security"] = [{"bearerAuth": []}]
+    from . import alerting
     from .uploads import UPLOAD_BLUEPRINTS
 
-    for blueprint in (*CORE_BLUEPRINTS, *UPLOAD_BLUEPRINTS):
+    for blueprint in (*CORE_BLUEPRINTS, *UPLOAD_BLUEPRINTS, *alerting.ALERTING_BLUEPRINTS):
         api_ext.register_blueprint(blueprint)
+    alerting.init_app(app)
     for plugin in enabled_plugins(app).values():
         for factory in plugin.blueprints:
             blueprint = factory()
