@@ -218,5 +218,7 @@ def send_digests(now: datetime | None = None) -> DeliveryCounts:
             sub.last_digest_at = now
         except channels.DeliveryError as exc:
             error = exc
+        except ValueError as exc:
+            error = channels.DeliveryError(str(exc), retryable=False)
         _record(taken, now, error, counts)
     return counts
