@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from ..extensions import db
 from ..models import Category, Contract, Council, utcnow
@@ -26,6 +26,7 @@ from .models import CLOSED_STATUSES, AlignmentRun, OpportunityEvent, Opportunity
 from .models import Opportunity as StoredOpportunity
 
 BATCH = 500
+ALIGNMENT_LOCK_KEY = 7_201_001  # arbitrary, constant: the advisory lock serialising runs
 DEFAULT_TOLERANCE_MONTHS = 6
 
 
@@ -119,6 +120,12 @@ class AlignmentRunner:
         self.gaps: Counter[str] = Counter()
 
     def run(self) -> RunResult:
+        if db.engine.dialect.name == "postgresql":
+            # One alignment at a time (two schedulers, a CLI run beside the scheduler): the
+            # second waits for the first to commit and then recognises what it stored.
+            db.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALIGNMENT_LOCK_KEY}
+            )
         run = AlignmentRun(as_of=self.as_of)
         db.session.add(run)
         db.session.flush()
