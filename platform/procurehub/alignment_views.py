@@ -67,7 +67,7 @@ KIND_LABELS = {
 CHANNEL_LABELS = {
     "email": "E-mail",
     "webhook": "Webhook (for another computer system)",
-    "inbox": "ProcureHub inbox only",
+    "inbox": "In my ProcureHub alerts inbox",
 }
 FREQUENCY_LABELS = {
     "immediate": "As soon as it happens",
@@ -153,7 +153,7 @@ def describe_event(event: OpportunityEvent, councils: dict[str, str]) -> str:
         )
     if event.kind == "notes":
         after = detail.get("after") or ""
-        return f"Notes changed to: “{after}”." if after else "Notes removed."
+        return f"Notes changed to: “{after}”" if after else "Notes removed."
     return event.kind.replace("_", " ").capitalize() + "."
 
 
@@ -184,16 +184,25 @@ def timeline_rows(opp: Opportunity, councils: dict[str, str], today: date) -> li
 
 
 # ---------------------------------------------------------------------------- opportunities
+def _clean(value: str) -> str:
+    """Form and query text without NUL bytes (PostgreSQL refuses them in text columns)."""
+    return value.replace("\x00", "")
+
+
+def _arg(name: str) -> str | None:
+    return _clean(request.args.get(name, "")).strip()[:100] or None
+
+
 @bp.route("/opportunities")
 def opportunities() -> Any:
-    statuses = request.args.get("status", "").strip()
+    status = _arg("status")
     args = {
-        "category": request.args.get("category", "").strip() or None,
-        "council": request.args.get("council", "").strip() or None,
-        "status": statuses if statuses in OPPORTUNITY_STATUSES else None,
+        "category": _arg("category"),
+        "council": _arg("council"),
+        "status": status if status in OPPORTUNITY_STATUSES else None,
         "include_inactive": request.args.get("include_inactive") == "1",
     }
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     rows = list(
         db.session.scalars(
             opportunity_query(args)
@@ -294,8 +303,8 @@ def opportunity(opportunity_id: int) -> Any:
             "Only a coordinator or an administrator can change an opportunity's status or notes."
         )
     values = {
-        "status": request.form.get("status", "").strip(),
-        "notes": request.form.get("notes", "").replace("\r\n", "\n"),
+        "status": _clean(request.form.get("status", "")).strip(),
+        "notes": _clean(request.form.get("notes", "")).replace("\r\n", "\n"),
     }
     errors: list[tuple[str, str]] = []
     if values["status"] not in OPPORTUNITY_STATUSES:
@@ -342,7 +351,6 @@ def _subscriptions_page(
     for c in categories:
         grouped.setdefault(c.workstream, []).append(c)
     councils = list(db.session.scalars(select(Council).order_by(Council.name)))
-    regions = sorted({c.region for c in councils if c.region})
     return (
         render_template(
             "alignment/subscriptions.html",
@@ -352,7 +360,7 @@ def _subscriptions_page(
             category_labels={c.key: c.label for c in categories},
             councils=councils,
             council_names={c.code: c.name for c in councils},
-            regions=regions,
+            regions=_regions(),
             kinds=ALERT_KINDS,
             kind_labels=KIND_LABELS,
             channels=CHANNELS,
@@ -377,16 +385,26 @@ def _subscriptions_page(
     )
 
 
+def _regions() -> list[str]:
+    return sorted(r for r in db.session.scalars(select(Council.region).distinct()) if r)
+
+
 def _subscription_form() -> dict[str, Any]:
+    def one(name: str) -> str:
+        return _clean(request.form.get(name, "")).strip()
+
+    def many(name: str) -> list[str]:
+        return [_clean(v).strip() for v in request.form.getlist(name) if _clean(v).strip()]
+
     return {
-        "workstream": request.form.get("workstream", "").strip(),
-        "categories": [v for v in request.form.getlist("categories") if v],
-        "councils": [v for v in request.form.getlist("councils") if v],
-        "region": request.form.get("region", "").strip(),
-        "kinds": [v for v in request.form.getlist("kinds") if v],
-        "channel": request.form.get("channel", "").strip(),
-        "frequency": request.form.get("frequency", "").strip() or "immediate",
-        "webhook_url": request.form.get("webhook_url", "").strip()[:2000],
+        "workstream": one("workstream"),
+        "categories": many("categories"),
+        "councils": many("councils"),
+        "region": one("region"),
+        "kinds": many("kinds"),
+        "channel": one("channel"),
+        "frequency": one("frequency") or "immediate",
+        "webhook_url": one("webhook_url")[:2000],
     }
 
 
@@ -414,6 +432,8 @@ def subscriptions() -> Any:
         errors.append(("webhook_url", "Enter the web address the alerts should be sent to"))
     elif values["channel"] != "webhook" and values["webhook_url"]:
         values["webhook_url"] = ""  # only meaningful for webhooks: drop it rather than refuse
+    if values["region"] and values["region"] not in _regions():
+        errors.append(("region", "Choose a region from the list, or “Any region”"))
     if errors:
         return _subscriptions_page(errors, values, 400)
     data = {
@@ -434,9 +454,10 @@ def subscriptions() -> Any:
             secret=secret,
             workstream=enabled_plugins()[sub.workstream].title,
         )
+    how = {"email": "by e-mail", "webhook": "by webhook", "inbox": "in your alerts inbox"}
     flash(
         f"Subscribed: {_kinds_text(sub.kinds)} for {enabled_plugins()[sub.workstream].title}, "
-        f"{CHANNEL_LABELS[sub.channel].lower()}, {FREQUENCY_LABELS[sub.frequency].lower()}.",
+        f"{how.get(sub.channel, sub.channel)}, {FREQUENCY_LABELS[sub.frequency].lower()}.",
         "info",
     )
     return redirect(url_for("alignment_pages.subscriptions"), 303)
@@ -467,7 +488,7 @@ def delete(subscription_id: int) -> Any:
 def _inbox(calendar_url: str | None = None) -> Any:
     stmt = select(Delivery).where(Delivery.user_id == current_user.id, Delivery.channel == "inbox")
     before = request.args.get("before", type=int)
-    if before:
+    if before and 0 < before < 2**62:
         stmt = stmt.where(Delivery.id < before)
     rows = list(db.session.scalars(stmt.order_by(Delivery.id.desc()).limit(INBOX_PER_PAGE + 1)))
     more = len(rows) > INBOX_PER_PAGE

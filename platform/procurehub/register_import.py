@@ -37,7 +37,7 @@ from .ingest.pipeline import (
 )
 from .ingest.safety import RegisterFileError
 from .ingest.values import clean_text
-from .models import Contract, Council, CouncilCategoryLabel, CouncilColumnMapping, Upload
+from .models import Contract, Council, CouncilCategoryLabel, CouncilColumnMapping, Upload, utcnow
 from .plugins import all_categories
 
 CHUNK = 2000
@@ -310,11 +310,10 @@ class RegisterImport:
                 continue
             if key:
                 candidates = [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored]
-                target = (
-                    max(candidates, key=lambda s: closeness(parsed.values, s))
-                    if candidates
-                    else None
-                )
+                if len(candidates) > 1:
+                    target = max(candidates, key=lambda s: closeness(parsed.values, s))
+                else:
+                    target = candidates[0] if candidates else None
             else:
                 mk = match_key(
                     parsed.values["title"],
@@ -404,6 +403,8 @@ class RegisterImport:
             return
         upload_id = self.upload.id if self.upload else None
         if self._creates:
+            now = utcnow()
+            sheet = self.source.sheet if self.source else None
             now_rows = []
             for values in self._creates:
                 row = {name: values.get(name) for name in STORED_FIELDS}
@@ -411,12 +412,17 @@ class RegisterImport:
                     council_id=self.council.id,
                     upload_id=upload_id,
                     source_file=self.display_name,
-                    source_sheet=self.source.sheet if self.source else None,
+                    source_sheet=sheet,
                     source_row=values["_row"],
                     content_hash=values["content_hash"],
+                    created_at=now,
+                    updated_at=now,
                 )
                 now_rows.append(row)
-            db.session.execute(insert(Contract), now_rows)
+            # render_nulls keeps every row the same shape, so the driver sends a few batched
+            # statements instead of one INSERT per row (rows leave different cells blank); the table
+            # (Core) insert skips the ORM's per-row bookkeeping.
+            db.session.execute(insert(Contract.__table__).execution_options(render_nulls=True), now_rows)
             self._creates.clear()
         if self._updates:
             ids = [i for i, _ in self._updates]

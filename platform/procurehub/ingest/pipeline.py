@@ -41,6 +41,7 @@ TEXT_FIELDS = (
 # Importer-only targets: used to understand a row, and kept in `extra` under the user's heading.
 KEPT_IN_EXTRA = ("category_label", "record_type", "contract_duration", "council_name", "contact")
 CACHE_SIZE = 1 << 16
+_NO_CELL: tuple[Any, Any] = (None, None)
 
 _parse_date = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_date)
 _parse_money = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_money)
@@ -211,9 +212,7 @@ def plan_columns(source: Source, saved: dict[str, str] | None = None) -> list[Co
 
 def row_key(values: Sequence[Any]) -> bytes:
     """Identity of a row's cells, for spotting rows identical in every cell."""
-    return hashlib.blake2b(
-        repr(tuple(jsonable(x) for x in values)).encode(), digest_size=16
-    ).digest()
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
 
 
 CONTENT_FIELDS = (
@@ -229,15 +228,12 @@ def content_hash(values: dict[str, Any]) -> str:
 
     The category is left out on purpose: it is the hub's reading of the row (and a
     coordinator's manual assignment must survive a re-upload of the same register).
+    Values are typed (str, date, Decimal, bool, lists), so their repr is stable; `extra`
+    is sorted so a register whose extra columns moved around is still unchanged (its values are
+    JSON-ready primitives, see `jsonable`).
     """
-    payload = json.dumps(
-        [
-            jsonable(values.get(name)) if name != "extra" else values.get("extra")
-            for name in CONTENT_FIELDS
-        ],
-        sort_keys=True,
-        default=str,
-    )
+    extra = values.get("extra") or {}
+    payload = repr((tuple(values.get(name) for name in CONTENT_FIELDS if name != "extra"), sorted(extra.items())))
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
@@ -265,15 +261,17 @@ class RowParser:
     def parse(self, row_number: int, raw: list[Any]) -> ParsedRow:
         out: dict[str, Any] = {}
         row = ParsedRow(row_number, raw, out)
+        # (value, heading) of each mapped field, looked up once per row
+        cells = {name: (raw[index], heading) for name, (index, heading) in self.columns.items()}
         extra: dict[str, Any] = {}
 
         def problem(kind: list[Problem], heading: str | None, value: Any, message: str) -> None:
             kind.append(Problem(row_number, heading, value, message))
 
         for name in TEXT_FIELDS:
-            value, _ = self.cell(raw, name)
+            value, _ = cells.get(name, _NO_CELL)
             out[name] = _clean(value) if value is not None else None
-        value, heading = self.cell(raw, "extension_terms")
+        value, heading = cells.get("extension_terms", _NO_CELL)
         out["extension_terms"] = _clean(value) if value is not None else None
         out["extension_periods_months"] = []
         if value is not None:
@@ -282,7 +280,7 @@ class RowParser:
             if parsed.problem:
                 problem(row.warnings, heading, value, parsed.problem)
 
-        value, heading = self.cell(raw, "extension_periods_months")
+        value, heading = cells.get("extension_periods_months", _NO_CELL)
         if value is not None:
             periods = parse_period_list(value)
             if periods is None:
@@ -296,7 +294,7 @@ class RowParser:
                 out["extension_periods_months"] = periods
 
         for name, is_end in DATE_FIELDS.items():
-            value, heading = self.cell(raw, name)
+            value, heading = cells.get(name, _NO_CELL)
             out[name] = None
             if value is not None:
                 parsed = _parse_date(value, end=is_end)
@@ -306,7 +304,7 @@ class RowParser:
 
         estimate = False
         for name in MONEY_FIELDS:
-            value, heading = self.cell(raw, name)
+            value, heading = cells.get(name, _NO_CELL)
             out[name] = None
             if value is not None:
                 parsed = _parse_money(value)
@@ -323,7 +321,7 @@ class RowParser:
                             f"{_quote(value)} is a negative amount; stored as written",
                         )
 
-        value, heading = self.cell(raw, "value_is_estimate")
+        value, heading = cells.get("value_is_estimate", _NO_CELL)
         if value is not None:
             parsed = _parse_yes_no(value)
             if parsed.problem:
@@ -331,7 +329,7 @@ class RowParser:
             estimate = estimate or bool(parsed.value)
         out["value_is_estimate"] = estimate
 
-        value, heading = self.cell(raw, "supplier_is_sme")
+        value, heading = cells.get("supplier_is_sme", _NO_CELL)
         out["supplier_is_sme"] = None
         if value is not None:
             parsed = _parse_yes_no(value)
@@ -340,7 +338,7 @@ class RowParser:
                 problem(row.warnings, heading, value, parsed.problem)
                 extra[heading] = jsonable(value)
 
-        value, heading = self.cell(raw, "supplier_company_number")
+        value, heading = cells.get("supplier_company_number", _NO_CELL)
         out["supplier_company_number"] = None
         if value is not None:
             parsed = _parse_company(value)
@@ -349,7 +347,7 @@ class RowParser:
                 problem(row.warnings, heading, value, parsed.problem + "; kept in extra")
                 extra[heading] = jsonable(value)
 
-        value, heading = self.cell(raw, "cpv_codes")
+        value, heading = cells.get("cpv_codes", _NO_CELL)
         out["cpv_codes"] = []
         if value is not None:
             parsed = _parse_cpv(value)
@@ -358,7 +356,7 @@ class RowParser:
                 problem(row.warnings, heading, value, parsed.problem + "; kept in extra")
                 extra[heading] = jsonable(value)
 
-        value, heading = self.cell(raw, "collaboration_interest")
+        value, heading = cells.get("collaboration_interest", _NO_CELL)
         out["collaboration_interest"] = "unknown"
         if value is not None:
             parsed = _parse_interest(value)
@@ -366,7 +364,7 @@ class RowParser:
             if parsed.problem:
                 problem(row.warnings, heading, value, parsed.problem)
 
-        record_value, _ = self.cell(raw, "record_type")
+        record_value, _ = cells.get("record_type", _NO_CELL)
         if record_value is not None and PURCHASE_ORDER_RE.search(str(record_value)):
             out["record_type"] = "purchase_order"
         elif out["value_total"] == 0 and not out["value_annual"]:
@@ -408,11 +406,11 @@ class RowParser:
             problem(
                 row.errors,
                 heading,
-                self.cell(raw, "end_date")[0],
+                cells.get("end_date", _NO_CELL)[0],
                 f"the end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}",
             )
 
-        value, heading = self.cell(raw, "status")
+        value, heading = cells.get("status", _NO_CELL)
         status = None
         if value is not None:
             parsed = _parse_status(value)
@@ -424,11 +422,11 @@ class RowParser:
                     value,
                     parsed.problem + "; status worked out from the dates",
                 )
-        label_value, _ = self.cell(raw, "category_label")
+        label_value, _ = cells.get("category_label", _NO_CELL)
         out["category_label"] = (
             (_clean(label_value) or "")[:300] or None if label_value is not None else None
         )
-        category_value, _ = self.cell(raw, "category")
+        category_value, _ = cells.get("category", _NO_CELL)
         if (
             category_value is None
             and out["category_label"]
@@ -449,7 +447,7 @@ class RowParser:
             problem(
                 row.warnings,
                 self.columns.get("max_end_date", (0, None))[1],
-                self.cell(raw, "max_end_date")[0],
+                cells.get("max_end_date", _NO_CELL)[0],
                 message,
             )
         out["status"] = status or derive_status(
