@@ -460,9 +460,14 @@ def run_server(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
+@click.option("--no-scheduler", is_flag=True, help="Do not run the alert job in the background.")
 @with_appcontext
-def demo(host: str, port: int, no_serve: bool) -> None:
-    """Create the database, load demo councils, users and contracts, and serve the hub."""
+def demo(host: str, port: int, no_serve: bool, no_scheduler: bool) -> None:
+    """Create the database, load demo councils, users and contracts, and serve the hub.
+
+    The alert job runs in the background every minute (set PROCUREHUB_SMTP_HOST to also get
+    e-mail), so a coordinator who subscribes sees alerts arrive in their inbox.
+    """
     from . import demo as demo_data
     from .models import Council
 
@@ -482,8 +487,15 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     for email, role, council in demo_data.DEMO_USERS:
         click.echo(f"  {email:38} {role:16} {council}")
     click.echo("")
-    if not no_serve:
-        run_server(host, port)
+    if no_serve:
+        return
+    if not no_scheduler:
+        from .scheduler import build_scheduler
+
+        current_app.config["ALERT_INTERVAL_MINUTES"] = 1
+        build_scheduler(current_app._get_current_object(), blocking=False).start()
+        click.echo("Alert job running every minute in the background.")
+    run_server(host, port)
 
 
 def run(*args: Any) -> None:  # pragma: no cover - convenience for `python -m procurehub`

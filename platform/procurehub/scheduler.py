@@ -41,15 +41,17 @@ def _alignment_job() -> str:
     return f"{result.found} opportunities ({result.created} new, {result.changed} changed)"
 
 
-CORE_JOBS = (
-    JobSpec("alerts", _alert_job, "interval", {"minutes": 15}),
-    JobSpec("alignment", _alignment_job, "cron", {"hour": 5, "minute": 0}),
-)
+def core_jobs(app: Flask) -> tuple[JobSpec, ...]:
+    minutes = int(app.config.get("ALERT_INTERVAL_MINUTES") or 15)
+    return (
+        JobSpec("alerts", _alert_job, "interval", {"minutes": minutes}),
+        JobSpec("alignment", _alignment_job, "cron", {"hour": 5, "minute": 0}),
+    )
 
 
 def registered_jobs(app: Flask) -> dict[str, JobSpec]:
     """Job id → spec: the core's jobs as `core.<name>`, each enabled plugin's as `<plugin>.<name>`."""
-    jobs = {f"core.{spec.name}": spec for spec in CORE_JOBS}
+    jobs = {f"core.{spec.name}": spec for spec in core_jobs(app)}
     for key, plugin in enabled_plugins(app).items():
         for spec in plugin.jobs() if plugin.jobs else ():
             jobs[f"{key}.{spec.name}"] = spec
