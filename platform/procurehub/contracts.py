@@ -11,38 +11,14 @@ from typing import Any
 from werkzeug.exceptions import UnprocessableEntity
 
 from . import audit
+from .contract_fields import EDITABLE_FIELDS
 from .contract_rules import ContractRuleError, derive_fields
 from .extensions import db
 from .models import Contract, Council
 from .plugins import all_categories
 
-HISTORY_FIELDS = (
-    "reference",
-    "title",
-    "description",
-    "workstream",
-    "category",
-    "cpv_codes",
-    "supplier_name",
-    "supplier_company_number",
-    "supplier_address",
-    "supplier_is_sme",
-    "award_date",
-    "start_date",
-    "end_date",
-    "extension_terms",
-    "extension_periods_months",
-    "max_end_date",
-    "value_total",
-    "value_annual",
-    "value_is_estimate",
-    "procurement_route",
-    "status",
-    "collaboration_interest",
-    "record_type",
-    "notes",
-    "extra",
-)
+# Everything a user or an upload can say about a contract: what its history records.
+HISTORY_FIELDS = EDITABLE_FIELDS
 
 
 def snapshot(contract: Contract) -> dict[str, Any]:

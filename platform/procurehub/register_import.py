@@ -422,7 +422,9 @@ class RegisterImport:
             # render_nulls keeps every row the same shape, so the driver sends a few batched
             # statements instead of one INSERT per row (rows leave different cells blank); the table
             # (Core) insert skips the ORM's per-row bookkeeping.
-            db.session.execute(insert(Contract.__table__).execution_options(render_nulls=True), now_rows)
+            db.session.execute(
+                insert(Contract.__table__).execution_options(render_nulls=True), now_rows
+            )
             self._creates.clear()
         if self._updates:
             ids = [i for i, _ in self._updates]

@@ -233,7 +233,12 @@ def content_hash(values: dict[str, Any]) -> str:
     JSON-ready primitives, see `jsonable`).
     """
     extra = values.get("extra") or {}
-    payload = repr((tuple(values.get(name) for name in CONTENT_FIELDS if name != "extra"), sorted(extra.items())))
+    payload = repr(
+        (
+            tuple(values.get(name) for name in CONTENT_FIELDS if name != "extra"),
+            sorted(extra.items()),
+        )
+    )
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 

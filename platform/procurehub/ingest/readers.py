@@ -103,7 +103,10 @@ class RegisterTable:
             if number <= last_header:
                 continue
             # inline is_blank: this runs once per cell of the file
-            values = [None if v is None or (v.__class__ is str and (not v or v.isspace())) else v for v in raw]
+            values = [
+                None if v is None or (v.__class__ is str and (not v or v.isspace())) else v
+                for v in raw
+            ]
             if len(values) > width:
                 if any(v is not None for v in values[width:]):
                     raise RegisterFileError(

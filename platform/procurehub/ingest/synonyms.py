@@ -31,6 +31,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from ..contract_fields import CANONICAL_FIELDS as CONTRACT_FIELDS
+
 __all__ = [
     "CANONICAL_FIELDS",
     "FIELDS",
@@ -42,30 +44,10 @@ __all__ = [
     "normalise_heading",
 ]
 
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "reference",
-    "title",
-    "description",
-    "cpv_codes",
-    "supplier_name",
-    "supplier_company_number",
-    "supplier_address",
-    "supplier_is_sme",
-    "award_date",
-    "start_date",
-    "end_date",
-    "extension_terms",
-    "extension_periods_months",
-    "max_end_date",
-    "value_total",
-    "value_annual",
-    "value_is_estimate",
-    "procurement_route",
-    "status",
-    "collaboration_interest",
-    "notes",
-    "category",
-    "workstream",
+#: Canonical fields a column can map to (the council comes from the upload; `extra` is where
+#: unmapped columns go).
+CANONICAL_FIELDS: tuple[str, ...] = tuple(
+    f for f in CONTRACT_FIELDS if f not in ("council_code", "extra")
 )
 IMPORTER_FIELDS: tuple[str, ...] = (
     "category_label",
