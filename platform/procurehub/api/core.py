@@ -84,6 +84,8 @@ def _contract_or_404(contract_id: int) -> Contract:
 
 def filtered_contracts(args: dict[str, Any]) -> Any:
     """The contracts query behind the API list, the web list and exports."""
+    # PostgreSQL refuses NUL characters in text parameters; no real filter contains one.
+    args = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in args.items()}
     stmt = select(Contract)
     if args.get("council"):
         stmt = stmt.join(Contract.council).where(Council.code == args["council"])
