@@ -613,10 +613,12 @@ def bench_stress(args: argparse.Namespace, workdir: str, dbs: Databases) -> None
     for c, kib in samples[::step] + ([samples[-1]] if (len(samples) - 1) % step else []):
         print(f"    after {c:>9,} opportunities: {kib / 1024:8.0f} MB")
     if len(samples) >= 3:
-        first, last = samples[0], samples[-1]
+        # from the first sample after a batch was stored (the sample at opportunity 1 is taken
+        # before any storing buffers exist) to the end of the run
+        first, last = samples[1], samples[-1]
         grown = (last[1] - first[1]) / 1024
         per_k = grown / max(1, (last[0] - first[0])) * 1000
-        print(f"  growth from first to last opportunity: {grown:+.0f} MB "
+        print(f"  growth from {first[0]:,} to {last[0]:,} opportunities: {grown:+.0f} MB "
               f"({per_k:+.2f} MB per 1,000 opportunities)")  # fmt: skip
     print(f"stress: {s['found']} opportunities, {s['seconds']:.1f} s, peak RSS {peak_mb:.0f} MB")
 

@@ -23,7 +23,9 @@ class AccountError(ValueError):
 
 
 def get_council(code: str) -> Council:
-    council = None if "\x00" in code else db.session.scalar(select(Council).where(Council.code == code))
+    council = (
+        None if "\x00" in code else db.session.scalar(select(Council).where(Council.code == code))
+    )
     if council is None:
         raise AccountError(f"No council with code {code!r}. Add it with `procurehub councils add`.")
     return council

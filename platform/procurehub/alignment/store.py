@@ -26,6 +26,18 @@ from .models import CLOSED_STATUSES, AlignmentRun, OpportunityEvent, Opportunity
 from .models import Opportunity as StoredOpportunity
 
 BATCH = 500
+MEMBER_FACTS = (
+    "source",
+    "source_id",
+    "council_code",
+    "category",
+    "reference",
+    "title",
+    "end_date",
+    "max_end_date",
+    "value",
+    "interest",
+)
 ALIGNMENT_LOCK_KEY = 7_201_001  # arbitrary, constant: the advisory lock serialising runs
 DEFAULT_TOLERANCE_MONTHS = 6
 
@@ -245,8 +257,10 @@ class AlignmentRunner:
                 result.created += 1
                 if self.on_opportunity:
                     self.on_opportunity(opp, stored_id)
-            db.session.execute(insert(OpportunityMember), members)
-            db.session.execute(insert(OpportunityEvent), events)
+            db.session.execute(
+                insert(OpportunityMember.__table__).execution_options(render_nulls=True), members
+            )
+            db.session.execute(insert(OpportunityEvent.__table__), events)
         db.session.flush()
 
     def _values(self, opp: Opportunity, run_id: int, now: Any) -> dict[str, Any]:
@@ -287,6 +301,10 @@ class AlignmentRunner:
             for m in opp.members
         ]
 
+    @staticmethod
+    def _member_facts(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(str(row.get(k)) for k in MEMBER_FACTS)
+
     def _refresh(
         self, stored_id: int, opp: Opportunity, run_id: int, now: Any, *, members_changed: bool
     ) -> None:
@@ -308,7 +326,10 @@ class AlignmentRunner:
                     OpportunityMember.opportunity_id == stored_id
                 )
             )
-            db.session.execute(insert(OpportunityMember), self._member_rows(opp, stored_id))
+            db.session.execute(
+                insert(OpportunityMember.__table__).execution_options(render_nulls=True),
+                self._member_rows(opp, stored_id),
+            )
             db.session.add(
                 OpportunityEvent(
                     opportunity_id=stored_id,
@@ -321,13 +342,18 @@ class AlignmentRunner:
                 )
             )
         else:
-            # same members: refresh their stored details (an end date may have moved)
-            db.session.execute(
-                OpportunityMember.__table__.delete().where(
-                    OpportunityMember.opportunity_id == stored_id
+            # same members: rewrite their stored details only if one moved (e.g. an end date)
+            rows = self._member_rows(opp, stored_id)
+            stored_facts = sorted(self._member_facts(vars(m)) for m in old_members.values())
+            if sorted(self._member_facts(r) for r in rows) != stored_facts:
+                db.session.execute(
+                    OpportunityMember.__table__.delete().where(
+                        OpportunityMember.opportunity_id == stored_id
+                    )
                 )
-            )
-            db.session.execute(insert(OpportunityMember), self._member_rows(opp, stored_id))
+                db.session.execute(
+                    insert(OpportunityMember.__table__).execution_options(render_nulls=True), rows
+                )
         db.session.execute(
             update(StoredOpportunity)
             .where(StoredOpportunity.id == stored_id)
