@@ -6,8 +6,8 @@ Create Date: 2026-11-22 14:25:37.003133
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
