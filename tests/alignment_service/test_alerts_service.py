@@ -270,3 +270,40 @@ def test_alerts_have_unique_dedup_keys_in_the_database(hub, app):
             db.session.commit()
         db.session.rollback()
         assert count(app, Subscription) == 0
+
+
+def test_a_late_subscriber_gets_what_is_open_as_one_catch_up_then_new_alerts_at_once(
+    hub, app, client, smtp_server
+):
+    use_smtp(app, smtp_server)
+    with app.app_context():
+        assert run_alert_job(TODAY).new_alerts >= 2  # decided before anyone subscribed
+    subscribe(client, hub["coord"], channel="email")
+    subscribe(client, hub["coord"], channel="inbox")
+    with app.app_context():
+        run_alert_job(TODAY)
+    assert len(smtp_server.messages) == 1
+    assert "already open when you subscribed" in smtp_server.messages[0].content.decode()
+    inbox = client.get("/api/v1/alerts", headers=bearer(hub["coord"])).get_json()
+    assert inbox["unread"] >= 2
+    with app.app_context():
+        run_alert_job(TODAY)
+        from datetime import date
+
+        from factories import contract
+        from procurehub.models import Council
+
+        nlc = db.session.scalar(select(Council).where(Council.code == "S12000050"))
+        contract(
+            nlc,
+            reference="NLC-G",
+            title="Garden waste composting",
+            category="waste.garden",
+            end_date=date(2030, 10, 31),
+        )
+        run_alert_job(TODAY)  # a new garden-waste opportunity with Fife
+    assert len(smtp_server.messages) == 2
+    assert (
+        "Subject: Joint tender opportunity: Garden waste"
+        in smtp_server.messages[1].content.decode()
+    )

@@ -141,7 +141,14 @@ def test_workstream_overview(client, hub):
     assert residual["contracts"] == 7 and residual["councils"]["S12000050"]["contracts"] == 7
 
 
-@pytest.mark.parametrize("path", ["/api/v1/contracts?q=%00x", "/api/v1/contracts?council=%00",
-                                  "/contracts?q=%00", "/contracts?council=S%0012"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/contracts?q=%00x",
+        "/api/v1/contracts?council=%00",
+        "/contracts?q=%00",
+        "/contracts?council=S%0012",
+    ],
+)
 def test_nul_characters_in_filters_are_not_a_server_error(client, hub, path):
     assert client.get(path, headers=hub["h"]).status_code < 500

@@ -220,7 +220,13 @@ def matches(sub: Subscription, alert: Candidate, regions: dict[str, str | None])
 
 
 def decide_alerts(as_of: date) -> int:
-    """Insert the alerts due as of a date, and their deliveries; returns how many alerts are new."""
+    """Insert the alerts due as of a date, and their deliveries; returns how many alerts are new.
+
+    Deliveries are made for every alert that is *currently* true (this run's candidates), not only
+    new ones, so a coordinator who subscribes today is told about what is already open. Those
+    earlier alerts reach a new e-mail or webhook subscriber as one catch-up digest, not a flood.
+    The unique (alert, subscription) pair means nobody is told the same thing twice.
+    """
     thresholds = tuple(current_app.config.get("ALERT_DEADLINE_THRESHOLDS", DEFAULT_THRESHOLDS))
     subscriptions = list(
         db.session.scalars(
@@ -230,53 +236,80 @@ def decide_alerts(as_of: date) -> int:
         )
     )
     regions = _regions()
-    known = set(db.session.scalars(select(Alert.dedup_key)))
+    known = dict(db.session.execute(select(Alert.dedup_key, Alert.id)).all())
+    created_at = dict(db.session.execute(select(Alert.id, Alert.created_at)).all())
+    delivered: set[tuple[int, int]] = set()
+    targets: set[tuple[int, int, str, str | None]] = set()
+    for alert_id, sub_id, user_id, channel, url in db.session.execute(
+        select(
+            Delivery.alert_id,
+            Delivery.subscription_id,
+            Delivery.user_id,
+            Delivery.channel,
+            Subscription.webhook_url,
+        ).join(Subscription, Delivery.subscription_id == Subscription.id)
+    ):
+        delivered.add((alert_id, sub_id))
+        targets.add((alert_id, user_id, channel, url if channel == "webhook" else None))
     created = 0
+    now = utcnow()
     for source in (
         opportunity_candidates(as_of, thresholds),
         contract_end_candidates(as_of),
         stale_register_candidates(as_of),
     ):
         for cand in list(source):
-            if cand.dedup_key in known:
-                continue
-            alert_id = db.session.scalar(
-                _insert(Alert)
-                .values(
-                    dedup_key=cand.dedup_key,
-                    kind=cand.kind,
-                    workstream=cand.workstream,
-                    category=cand.category,
-                    councils=cand.councils,
-                    opportunity_id=cand.opportunity_id,
-                    contract_id=cand.contract_id,
-                    due_date=cand.due_date,
-                    subject=cand.subject,
-                    body=cand.body,
-                    payload=cand.payload,
-                )
-                .on_conflict_do_nothing(index_elements=["dedup_key"])
-                .returning(Alert.id)
-            )
-            known.add(cand.dedup_key)
+            alert_id = known.get(cand.dedup_key)
             if alert_id is None:
-                continue  # another run decided it first
-            created += 1
-            seen_targets: set[tuple[int, str, str | None]] = set()
+                alert_id = db.session.scalar(
+                    _insert(Alert)
+                    .values(
+                        dedup_key=cand.dedup_key,
+                        kind=cand.kind,
+                        workstream=cand.workstream,
+                        category=cand.category,
+                        councils=cand.councils,
+                        opportunity_id=cand.opportunity_id,
+                        contract_id=cand.contract_id,
+                        due_date=cand.due_date,
+                        subject=cand.subject,
+                        body=cand.body,
+                        payload=cand.payload,
+                        created_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["dedup_key"])
+                    .returning(Alert.id)
+                )
+                if alert_id is None:  # another run decided it first
+                    alert_id = db.session.scalar(
+                        select(Alert.id).where(Alert.dedup_key == cand.dedup_key)
+                    )
+                else:
+                    created += 1
+                    created_at[alert_id] = now
+                known[cand.dedup_key] = alert_id
             for sub in subscriptions:
                 target = (
+                    alert_id,
                     sub.user_id,
                     sub.channel,
                     sub.webhook_url if sub.channel == "webhook" else None,
                 )
-                if target in seen_targets or not matches(sub, cand, regions):
+                if (
+                    (alert_id, sub.id) in delivered
+                    or target in targets
+                    or not matches(sub, cand, regions)
+                ):
                     continue
-                seen_targets.add(target)
-                status = (
-                    "sent"
-                    if sub.channel == "inbox"
-                    else ("pending" if sub.frequency == "immediate" else "digest")
-                )
+                targets.add(target)
+                delivered.add((alert_id, sub.id))
+                catch_up = created_at.get(alert_id, now) < sub.created_at
+                if sub.channel == "inbox":
+                    status = "sent"
+                elif sub.frequency == "immediate" and not catch_up:
+                    status = "pending"
+                else:
+                    status = "digest"
                 db.session.execute(
                     _insert(Delivery)
                     .values(
@@ -285,7 +318,7 @@ def decide_alerts(as_of: date) -> int:
                         user_id=sub.user_id,
                         channel=sub.channel,
                         status=status,
-                        sent_at=utcnow() if status == "sent" else None,
+                        sent_at=now if status == "sent" else None,
                     )
                     .on_conflict_do_nothing(index_elements=["alert_id", "subscription_id"])
                 )

@@ -203,7 +203,11 @@ def send_digests(now: datetime | None = None) -> DeliveryCounts:
         alerts = [
             d.alert for d in db.session.scalars(select(Delivery).where(Delivery.id.in_(taken)))
         ]
-        subject = f"ProcureHub {sub.frequency} digest: {len(alerts)} alert{'s' if len(alerts) != 1 else ''}"
+        plural = "s" if len(alerts) != 1 else ""
+        if sub.frequency == "immediate":  # the catch-up for a new subscriber
+            subject = f"ProcureHub: {len(alerts)} alert{plural} already open when you subscribed"
+        else:
+            subject = f"ProcureHub {sub.frequency} digest: {len(alerts)} alert{plural}"
         text = "\n\n".join(f"{a.subject}\n{_alert_text(a)}" for a in alerts)
         key = f"digest-{sub.id}-{min(taken)}-{max(taken)}"
         try:
