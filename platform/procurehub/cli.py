@@ -365,7 +365,7 @@ def alignment_run(as_of: Any, as_json: bool) -> None:
     from .alignment.store import opportunity_json, run_alignment
 
     day = as_of.date() if as_of else date.today()
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     first = True
     if as_json:
         out.write(json_module.dumps({"as_of": day.isoformat()})[:-1] + ', "opportunities": [')
