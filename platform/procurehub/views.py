@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from . import alignment_views, register_views
+from . import alignment_views, contract_views, register_views
 from .api.core import filtered_contracts
 from .api.pagination import keyset_page
 from .extensions import db
@@ -80,6 +80,7 @@ def navigation() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_views.init_app(app)
+    contract_views.init_app(app)
     app.context_processor(navigation)
     # After `navigation`: its context processor adds the unread count to "Alerts".
     alignment_views.init_app(app)
