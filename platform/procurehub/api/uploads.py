@@ -74,6 +74,7 @@ class ReportSchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
+    id = fields.Function(lambda report: report.get("upload_id"), metadata={"description": "Same as upload_id"})
     upload_id = fields.Int(allow_none=True)
     council_code = fields.Str()
     rows_read = fields.Int()
