@@ -226,3 +226,17 @@ def test_filled_template_imports_with_explicit_categories(hub, client):
     got = client.get("/api/v1/contracts?q=T-1", headers=bearer(hub["tok"])).get_json()["items"][0]
     assert got["category"] == "waste.bulky" and got["max_end_date"] == "2030-03-31"
     assert got["collaboration_interest"] == "yes"
+
+
+def test_api_lists_uploads(hub, client):
+    post(client, hub["tok"], good_register(), accept_valid="true")
+    post(client, hub["tok"], good_register())
+    body = client.get(
+        "/api/v1/uploads?council=S12000050&limit=1", headers=bearer(hub["tok"])
+    ).get_json()
+    assert len(body["items"]) == 1 and body["next"]
+    assert body["items"][0]["status"] == "stored" and body["items"][0]["counts"]["created"] == 1
+    second = client.get(
+        f"/api/v1/uploads?council=S12000050&cursor={body['next']}", headers=bearer(hub["tok"])
+    )
+    assert second.get_json()["items"][0]["status"] == "refused"

@@ -22,9 +22,11 @@ from ..accounts import AccountError, get_council
 from ..authz import can_write, require_write
 from ..extensions import db
 from ..ingest.synonyms import FIELDS
-from ..models import Contract, Upload
+from ..models import Contract, Council, Upload
 from ..plugins import all_categories
 from ..register_files import contract_template, upload_error_workbook
+from .pagination import keyset_page
+from .schemas import page_schema
 
 uploads = Blueprint(
     "uploads",
@@ -74,7 +76,9 @@ class ReportSchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    id = fields.Function(lambda report: report.get("upload_id"), metadata={"description": "Same as upload_id"})
+    id = fields.Function(
+        lambda report: report.get("upload_id"), metadata={"description": "Same as upload_id"}
+    )
     upload_id = fields.Int(allow_none=True)
     council_code = fields.Str()
     rows_read = fields.Int()
@@ -125,8 +129,48 @@ def run_upload(file_storage: Any, form: dict[str, Any]) -> dict[str, Any]:
         os.unlink(path)
 
 
+class UploadSummarySchema(ma.Schema):
+    id = fields.Int()
+    council_code = fields.Function(lambda u: u.council.code)
+    filename = fields.Str()
+    sheet = fields.Str(allow_none=True)
+    status = fields.Str()
+    created_at = fields.DateTime()
+    counts = fields.Function(
+        lambda u: {
+            k: (u.report or {}).get(k)
+            for k in (
+                "rows_read",
+                "created",
+                "updated",
+                "unchanged",
+                "rejected",
+                "duplicates",
+                "missing_from_file",
+            )
+        }
+    )
+
+
+class UploadQuerySchema(ma.Schema):
+    council = fields.Str()
+    cursor = fields.Str()
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+
+
 @uploads.route("")
 class UploadCollection(MethodView):
+    @uploads.arguments(UploadQuerySchema, location="query")
+    @uploads.response(200, page_schema(UploadSummarySchema, "UploadPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Uploads, oldest first (keyset pagination)."""
+        stmt = select(Upload)
+        if args.get("council"):
+            stmt = stmt.join(Upload.council).where(
+                Council.code == args["council"].replace("\x00", "")
+            )
+        return keyset_page(stmt, Upload.id, args.get("cursor"), args["limit"])
+
     @uploads.arguments(UploadFormSchema, location="form")
     @uploads.arguments(UploadFileSchema, location="files")
     @uploads.response(201, ReportSchema)
