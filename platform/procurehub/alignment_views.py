@@ -14,9 +14,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from .alerts import feed
 from .alerts.models import ALERT_KINDS, CHANNELS, FREQUENCIES, Delivery, Subscription
@@ -529,21 +528,6 @@ def calendar_link() -> Any:
     token = feed.new_calendar_token(current_user)
     db.session.commit()
     return _inbox(calendar_url=url_for("calendar_feed", token=token, _external=True))
-
-
-# ---------------------------------------------------------------------------- errors
-@bp.errorhandler(CSRFError)
-def form_expired(exc: CSRFError) -> Any:
-    expired = BadRequest(
-        "The page had expired, so nothing was changed. Go back, reload the page and try again."
-    )
-    return render_template("error.html", error=expired), 400
-
-
-@bp.errorhandler(Forbidden)
-@bp.errorhandler(NotFound)
-def refused(exc: HTTPException) -> Any:
-    return render_template("error.html", error=exc), exc.code or 400
 
 
 # ---------------------------------------------------------------------------- navigation

@@ -20,9 +20,8 @@ from typing import Any
 import marshmallow as ma
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .api.schemas import ContractUpdateSchema
 from .authz import can_write, require_write
@@ -476,21 +475,6 @@ def collaboration(contract_id: int) -> Any:
         "info",
     )
     return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
-
-
-# ---------------------------------------------------------------------------- errors
-@bp.errorhandler(CSRFError)
-def form_expired(exc: CSRFError) -> Any:
-    expired = BadRequest(
-        "The page had expired, so nothing was changed. Go back, reload the page and try again."
-    )
-    return render_template("error.html", error=expired), 400
-
-
-@bp.errorhandler(Forbidden)
-@bp.errorhandler(NotFound)
-def refused(exc: HTTPException) -> Any:
-    return render_template("error.html", error=exc), exc.code or 400
 
 
 def init_app(app: Flask) -> None:

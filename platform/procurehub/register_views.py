@@ -19,10 +19,11 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
-from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from . import register_import
 from .accounts import AccountError, get_council
+from .api import handle_http_exception
 from .api.pagination import keyset_page
 from .api.uploads import run_upload
 from .authz import can_write, require_write
@@ -252,10 +253,7 @@ def too_large(exc: RequestEntityTooLarge) -> Any:
 @bp.errorhandler(CSRFError)
 def form_expired(exc: CSRFError) -> Any:
     if request.endpoint != "registers.upload":
-        expired = BadRequest(
-            "The page had expired, so nothing was changed. Go back, reload the page and try again."
-        )
-        return render_template("error.html", error=expired), 400
+        return handle_http_exception(exc)
     return _upload_form(
         [
             (

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
@@ -17,13 +16,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import User, utcnow
-
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+from ..models import JSONType, User, utcnow
 
 ALERT_KINDS = ("opportunity", "deadline", "contract_end", "register_stale")
 CHANNELS = ("email", "webhook", "inbox")

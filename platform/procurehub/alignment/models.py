@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
@@ -19,13 +18,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import utcnow
-
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+from ..models import JSONType, utcnow
 
 OPPORTUNITY_STATUSES = ("new", "under_review", "tender_planned", "tender_launched", "dismissed")
 CLOSED_STATUSES = ("tender_launched", "dismissed")

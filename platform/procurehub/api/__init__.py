@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..plugins import enabled_plugins
 from .core import CORE_BLUEPRINTS
@@ -34,6 +35,10 @@ def handle_http_exception(error: HTTPException) -> Any:
     if request.path.startswith("/api/"):
         headers = (getattr(error, "data", None) or {}).get("headers", {})
         return error_payload(error), error.code, headers
+    if isinstance(error, CSRFError):  # a form left open too long, or a forged one
+        error = BadRequest(
+            "The page had expired, so nothing was changed. Go back, reload the page and try again."
+        )
     return render_template("error.html", error=error), error.code
 
 
