@@ -135,6 +135,15 @@ def test_openapi_document_and_docs_page(client, hub):
     assert client.get("/api/docs", headers=hub["h"]).status_code == 200
 
 
+def test_openapi_document_is_valid_openapi_3(client, hub):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json", headers=hub["h"]).get_json()
+    validate(spec)
+    upload = spec["paths"]["/api/v1/uploads"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["properties"]["file"]["format"] == "binary"
+
+
 def test_workstream_overview(client, hub):
     body = client.get("/api/v1/waste/overview", headers=hub["h"]).get_json()
     residual = next(c for c in body["categories"] if c["category"] == "waste.residual_treatment")

@@ -9,7 +9,7 @@ import tempfile
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
@@ -66,8 +66,33 @@ class UploadFormSchema(ma.Schema):
     )
 
 
-class UploadFileSchema(ma.Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+UPLOAD_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "The register"},
+                    "council": {
+                        "type": "string",
+                        "description": "Council code (default: your own council)",
+                    },
+                    "sheet": {
+                        "type": "string",
+                        "description": "Sheet to read (default: the register-like one)",
+                    },
+                    "accept_valid": {
+                        "type": "boolean",
+                        "description": "Store valid rows even if some are rejected",
+                    },
+                    "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
+                },
+            }
+        }
+    },
+}
 
 
 class ReportSchema(ma.Schema):
@@ -171,16 +196,31 @@ class UploadCollection(MethodView):
             )
         return keyset_page(stmt, Upload.id, args.get("cursor"), args["limit"])
 
-    @uploads.arguments(UploadFormSchema, location="form")
-    @uploads.arguments(UploadFileSchema, location="files")
+    @uploads.doc(requestBody=UPLOAD_REQUEST_BODY)
     @uploads.response(201, ReportSchema)
     @uploads.alt_response(200, schema=ReportSchema, description="Dry run: what would happen")
     @uploads.alt_response(
         422, description="Nothing stored: the file was refused or rows have errors"
     )
-    def post(self, form: dict[str, Any], files: dict[str, Any]) -> Any:
+    def post(self) -> Any:
         """Upload a register (.xlsx .xlsm .xls .ods .csv or OCDS .json) as multipart field `file`."""
-        report = run_upload(files["file"], form)
+        # Parsed here rather than with @arguments: OpenAPI 3 describes a file and form fields as
+        # one multipart request body, which flask-smorest cannot generate from two locations.
+        try:
+            form = UploadFormSchema().load(request.form.to_dict())
+        except ma.ValidationError as exc:
+            abort(
+                422,
+                message="Some values are not valid; see errors for each field.",
+                errors=exc.messages,
+            )
+        if "file" not in request.files or not request.files["file"].filename:
+            abort(
+                422,
+                message="Send the register as the multipart field 'file'.",
+                errors={"file": ["Missing data for required field."]},
+            )
+        report = run_upload(request.files["file"], form)
         if report["status"] == "refused":
             abort(
                 422,
