@@ -23,11 +23,22 @@ from .models import ROLES
 
 
 class ProcureHubGroup(FlaskGroup):
-    """FlaskGroup whose `db upgrade` also seeds the plugins' categories."""
+    """FlaskGroup whose `db upgrade` also seeds the plugins' categories.
+
+    Flask's generic options (--app, --env-file, --debug) and its `run` command are hidden:
+    the app is always ProcureHub, and `procurehub serve` is the one way to run it.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(add_version_option=False, **kwargs)
+        self.params = [p for p in self.params if p.name not in ("app", "env_file", "debug")]
 
     def _load_plugin_commands(self) -> None:
         super()._load_plugin_commands()
         self.add_command(db_group)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in super().list_commands(ctx) if name != "run"]
 
 
 def fail(message: str, code: int = 1) -> None:
