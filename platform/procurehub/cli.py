@@ -507,7 +507,3 @@ def demo(host: str, port: int, no_serve: bool, no_scheduler: bool) -> None:
         build_scheduler(current_app._get_current_object(), blocking=False).start()
         click.echo("Alert job running every minute in the background.")
     run_server(host, port)
-
-
-def run(*args: Any) -> None:  # pragma: no cover - convenience for `python -m procurehub`
-    main(*args)

@@ -6,7 +6,6 @@ Every workstream plugin shows this on its landing page, so it lives in the core.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -59,7 +58,3 @@ def workstream_overview(workstream: str) -> dict[str, Any]:
         for key in sorted(set(labels) | set(by_category))
     ]
     return {"workstream": workstream, "councils": sorted(council_codes), "categories": categories}
-
-
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None

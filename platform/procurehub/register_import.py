@@ -327,7 +327,7 @@ class RegisterImport:
             self._match_group(
                 group, [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored]
             )
-        self._flush(final=True)
+        self._flush()
         self._missing = [
             s
             for s in stored
@@ -396,7 +396,7 @@ class RegisterImport:
             return False
         return self.options.accept_valid or self.tally.rejected == 0
 
-    def _flush(self, final: bool = False) -> None:
+    def _flush(self) -> None:
         if not self._writing():
             self._creates.clear()
             self._updates.clear()

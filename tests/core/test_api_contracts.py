@@ -140,7 +140,9 @@ def test_openapi_document_is_valid_openapi_3(client, hub):
 
     spec = client.get("/api/v1/openapi.json", headers=hub["h"]).get_json()
     validate(spec)
-    upload = spec["paths"]["/api/v1/uploads"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    upload = spec["paths"]["/api/v1/uploads"]["post"]["requestBody"]["content"][
+        "multipart/form-data"
+    ]
     assert upload["schema"]["properties"]["file"]["format"] == "binary"
 
 

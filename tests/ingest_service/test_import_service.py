@@ -246,11 +246,11 @@ def test_interrupted_import_leaves_the_database_as_it_was(nlc, tmp_path):
     calls = {"n": 0}
     real = ri.RegisterImport._flush
 
-    def crash(self, final=False):
+    def crash(self):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("connection lost")
-        return real(self, final)
+        return real(self)
 
     with mock.patch.object(ri.RegisterImport, "_flush", crash), pytest.raises(RuntimeError):
         run(nlc, register(tmp_path, newer, name="big.xlsx"))
