@@ -38,3 +38,35 @@ def sync_categories(app: Any = None) -> int:
 
 def category_keys(app: Any = None) -> set[str]:
     return set(all_categories(app))
+
+
+def update_category_settings(
+    key: str,
+    *,
+    user: Any = None,
+    lead_time_months: int | None = None,
+    tolerance_months: int | None = None,
+    min_councils: int | None = None,
+) -> Category:
+    """Change the alignment settings of one category (a coordinator's decision, audited)."""
+    from . import audit
+
+    category = db.session.get(Category, key)
+    if category is None:
+        raise LookupError(f"No category {key!r}.")
+    changes: dict[str, list[Any]] = {}
+    for name, value, low, high in (
+        ("lead_time_months", lead_time_months, 0, 120),
+        ("tolerance_months", tolerance_months, 0, 60),
+        ("min_councils", min_councils, 2, 400),
+    ):
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low} and {high}.")
+        if getattr(category, name) != value:
+            changes[name] = [getattr(category, name), value]
+            setattr(category, name, value)
+    if changes:
+        audit.record("update", "category", key, user=user, changes=changes)
+    return category

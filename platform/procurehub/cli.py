@@ -118,6 +118,57 @@ def councils_list() -> None:
         click.echo(f"{council.code}\t{council.name}\t{council.region or ''}")
 
 
+# ---------------------------------------------------------------- categories
+@main.group()
+def categories() -> None:
+    """The workstreams' categories and their alignment settings."""
+
+
+@categories.command("list")
+@with_appcontext
+def categories_list() -> None:
+    """List categories with lead time, tolerance and minimum councils (empty = hub default)."""
+    from .models import Category
+
+    for c in db.session.scalars(select(Category).order_by(Category.key)):
+        click.echo(
+            f"{c.key}\t{c.label}\tlead {c.lead_time_months}m\t"
+            f"tolerance {c.tolerance_months if c.tolerance_months is not None else 'default'}\t"
+            f"min councils {c.min_councils if c.min_councils is not None else 'default'}"
+        )
+
+
+@categories.command("set")
+@click.argument("key")
+@click.option("--lead-time", type=int, help="Months needed to run a joint tender.")
+@click.option(
+    "--tolerance", type=int, help="Months a window may stretch for a short interim extension."
+)
+@click.option("--min-councils", type=int, help="Councils needed for an opportunity (at least 2).")
+@with_appcontext
+def categories_set(
+    key: str, lead_time: int | None, tolerance: int | None, min_councils: int | None
+) -> None:
+    """Change a category's alignment settings (e.g. `categories set waste.food --lead-time 30`)."""
+    from .categories import update_category_settings
+
+    if lead_time is None and tolerance is None and min_councils is None:
+        fail("Give at least one of --lead-time, --tolerance, --min-councils.", 2)
+    try:
+        c = update_category_settings(
+            key, lead_time_months=lead_time, tolerance_months=tolerance, min_councils=min_councils
+        )
+        db.session.commit()
+    except (LookupError, ValueError) as exc:
+        db.session.rollback()
+        fail(str(exc).strip("'\""), 1)
+    click.echo(
+        f"{c.key}: lead time {c.lead_time_months} months, tolerance "
+        f"{c.tolerance_months if c.tolerance_months is not None else 'default'}, minimum councils "
+        f"{c.min_councils if c.min_councils is not None else 'default'}."
+    )
+
+
 # ---------------------------------------------------------------- users
 @main.group()
 def users() -> None:

@@ -132,7 +132,9 @@ class Category(db.Model):
     keywords: Mapped[list[str]] = mapped_column(JSONType, default=list)
     compatible: Mapped[list[str]] = mapped_column(JSONType, default=list)
     lead_time_months: Mapped[int] = mapped_column(Integer)
+    # Empty: the hub-wide default (ALIGNMENT_TOLERANCE_MONTHS, ALIGNMENT_MIN_COUNCILS).
     tolerance_months: Mapped[int | None] = mapped_column(Integer)
+    min_councils: Mapped[int | None] = mapped_column(Integer)
 
 
 class Contract(db.Model):

@@ -139,3 +139,41 @@ def test_opportunity_api_list_detail_and_patch(hub, app, client):
         "/api/v1/opportunities?council=S12000047", headers=bearer(hub["coord"])
     ).get_json()
     assert by_council["items"] == []
+
+
+def test_category_settings_are_configurable_per_category(hub, app, client, runner):
+    from factories import bearer
+
+    r = client.patch(
+        "/api/v1/categories/waste.food", headers=bearer(hub["officer"]), json={"min_councils": 3}
+    )
+    assert r.status_code == 403
+    r = client.patch(
+        "/api/v1/categories/waste.food", headers=bearer(hub["coord"]), json={"min_councils": 1}
+    )
+    assert r.status_code == 422
+    assert (
+        client.patch(
+            "/api/v1/categories/waste.nope",
+            headers=bearer(hub["coord"]),
+            json={"lead_time_months": 3},
+        ).status_code
+        == 404
+    )
+    r = client.patch(
+        "/api/v1/categories/waste.food",
+        headers=bearer(hub["coord"]),
+        json={"min_councils": 3, "lead_time_months": 30, "tolerance_months": 3},
+    )
+    assert r.status_code == 200 and r.get_json()["min_councils"] == 3
+    with app.app_context():
+        assert run_alignment(TODAY).found == 0  # only two councils are interested in food waste
+    result = runner.invoke(["categories", "set", "waste.food", "--min-councils", "2"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(
+        runner.invoke(["alignment", "run", "--as-of", TODAY.isoformat(), "--json"]).output
+    )
+    [opp] = body["opportunities"]
+    assert (
+        opp["decision_deadline"] == "2025-12-30"
+    )  # joint start 2028-06-30 minus the new 30 months

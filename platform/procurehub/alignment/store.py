@@ -84,7 +84,7 @@ def category_settings() -> tuple[dict[str, CategorySettings], dict[str, list[str
         settings[c.key] = CategorySettings(
             lead_time_months=c.lead_time_months,
             tolerance_months=c.tolerance_months if c.tolerance_months is not None else tolerance,
-            min_councils=min_councils,
+            min_councils=c.min_councils if c.min_councils is not None else min_councils,
         )
         compatible[c.key] = list(c.compatible or [])
     return settings, compatible

@@ -13,12 +13,14 @@ from werkzeug.exceptions import NotFound, UnprocessableEntity
 from .. import contracts as contract_service
 from ..accounts import AccountError, get_council
 from ..authz import require_write
+from ..categories import update_category_settings
 from ..extensions import db
 from ..models import Category, Contract, Council
 from ..plugins import enabled_plugins
 from .pagination import keyset_page
 from .schemas import (
     CategorySchema,
+    CategorySettingsSchema,
     ContractQuerySchema,
     ContractSchema,
     ContractUpdateSchema,
@@ -73,6 +75,28 @@ class CategoryList(MethodView):
             )
         )
         return {"items": items, "next": None}
+
+
+@categories.route("/<key>")
+class CategoryItem(MethodView):
+    @categories.response(200, CategorySchema)
+    def get(self, key: str) -> Category:
+        category = db.session.get(Category, key)
+        if category is None:
+            raise NotFound(f"No category {key!r}.")
+        return category
+
+    @categories.arguments(CategorySettingsSchema)
+    @categories.response(200, CategorySchema)
+    def patch(self, data: dict[str, Any], key: str) -> Category:
+        """Change a category's lead time, tolerance or minimum councils (coordinators, admins)."""
+        require_write(current_user, None, scope="coordination", what="category settings")
+        try:
+            category = update_category_settings(key, user=current_user, **data)
+        except LookupError as exc:
+            raise NotFound(str(exc)) from exc
+        db.session.commit()
+        return category
 
 
 def _contract_or_404(contract_id: int) -> Contract:

@@ -43,6 +43,15 @@ class CategorySchema(ma.Schema):
     compatible = fields.List(fields.Str())
     lead_time_months = fields.Int()
     tolerance_months = fields.Int(allow_none=True)
+    min_councils = fields.Int(allow_none=True)
+
+
+class CategorySettingsSchema(ma.Schema):
+    """Alignment settings a coordinator may change for one category."""
+
+    lead_time_months = fields.Int(validate=validate.Range(min=0, max=120))
+    tolerance_months = fields.Int(validate=validate.Range(min=0, max=60))
+    min_councils = fields.Int(validate=validate.Range(min=2, max=400))
 
 
 class ContractSchema(ma.Schema):
