@@ -216,3 +216,25 @@ def test_changes_are_audited_with_before_and_after(app, client, two_councils):
         ).one()
         assert event.actor == "officer.a@nlc.example"
         assert event.changes["end_date"] == [date(2028, 3, 31).isoformat(), "2030-03-31"]
+
+
+def test_audit_log_is_for_administrators(client, two_councils):
+    a = two_councils["a"]
+    client.patch(
+        f"/api/v1/contracts/{a}", json={"title": "Renamed"}, headers=bearer(two_councils["tok_a"])
+    )
+    assert (
+        client.get("/api/v1/audit-events", headers=bearer(two_councils["tok_a"])).status_code == 403
+    )
+    body = client.get(
+        f"/api/v1/audit-events?object_type=contract&object_id={a}",
+        headers=bearer(two_councils["tok_admin"]),
+    ).get_json()
+    actions = [(e["action"], e["actor"]) for e in body["items"]]
+    assert ("update", "officer.a@nlc.example") in actions
+    update = next(e for e in body["items"] if e["action"] == "update")
+    assert update["changes"]["title"] == ["Residual waste treatment", "Renamed"]
+    users = client.get(
+        "/api/v1/audit-events?object_type=user", headers=bearer(two_councils["tok_admin"])
+    ).get_json()
+    assert len(users["items"]) == 4  # every user created is in the log

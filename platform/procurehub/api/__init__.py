@@ -56,9 +56,15 @@ def init_app(app: Flask) -> None:
     api_ext.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api_ext.spec.options["security"] = [{"bearerAuth": []}]
     from . import alerting
+    from .audit_log import audit_events
     from .uploads import UPLOAD_BLUEPRINTS
 
-    for blueprint in (*CORE_BLUEPRINTS, *UPLOAD_BLUEPRINTS, *alerting.ALERTING_BLUEPRINTS):
+    for blueprint in (
+        *CORE_BLUEPRINTS,
+        *UPLOAD_BLUEPRINTS,
+        *alerting.ALERTING_BLUEPRINTS,
+        audit_events,
+    ):
         api_ext.register_blueprint(blueprint)
     alerting.init_app(app)
     for plugin in enabled_plugins(app).values():
