@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from . import alignment_views, contract_views, register_views
+from . import admin_views, alignment_views, contract_views, register_views
 from .api.core import filtered_contracts
 from .api.pagination import keyset_page
 from .extensions import db
@@ -74,6 +74,8 @@ def navigation() -> dict[str, Any]:
     entries = list(CORE_NAV)
     for plugin in enabled_plugins().values():
         entries.extend(plugin.nav)
+    if getattr(current_user, "is_admin", False):  # the admin pages are for admins only
+        entries.append(NavEntry("Administration", admin_views.INDEX_ENDPOINT))
     return {"nav_entries": entries, "current_user": current_user}
 
 
@@ -81,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_views.init_app(app)
     contract_views.init_app(app)
+    admin_views.init_app(app)
     app.context_processor(navigation)
     # After `navigation`: its context processor adds the unread count to "Alerts".
     alignment_views.init_app(app)
