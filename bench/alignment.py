@@ -55,9 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -68,6 +66,7 @@ PLATFORM = os.path.join(ROOT, "platform")
 if PLATFORM not in sys.path:
     sys.path.insert(0, PLATFORM)
 
+from bench_support import Databases, make_app  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 AS_OF = date(2025, 4, 1)
@@ -118,77 +117,6 @@ def _weighted(rng: random.Random, table: list[tuple[Any, int]]) -> Any:
 
 
 # ------------------------------------------------------------------------------ app, databases
-
-
-def make_app(url: str, workdir: str) -> Any:
-    from procurehub import create_app
-
-    return create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "x",
-            "INSTANCE_PATH": os.path.join(workdir, "instance"),
-        }
-    )
-
-
-@contextmanager
-def quiet_alembic() -> Iterator[None]:
-    import logging
-
-    logging.disable(logging.INFO)
-    try:
-        yield
-    finally:
-        logging.disable(logging.NOTSET)
-
-
-class Databases:
-    """Fresh, migrated databases: SQLite files in `workdir`, or PostgreSQL databases on a server."""
-
-    def __init__(self, server_url: str | None, workdir: str) -> None:
-        self.server_url = server_url
-        self.workdir = workdir
-        self.created: list[str] = []
-        self.admin = create_engine(server_url, isolation_level="AUTOCOMMIT") if server_url else None
-
-    @property
-    def dialect(self) -> str:
-        return "postgresql" if self.server_url else "sqlite"
-
-    def fresh(self, label: str) -> str:
-        if self.admin is None:
-            url = f"sqlite:///{os.path.join(self.workdir, label + '.sqlite3')}"
-        else:
-            name = f"procurehub_bench_{uuid.uuid4().hex[:8]}_{label}"
-            with self.admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            self.created.append(name)
-            assert self.server_url is not None
-            url = self.server_url.rsplit("/", 1)[0] + "/" + name
-        import flask_migrate
-
-        from procurehub.categories import sync_categories
-        from procurehub.extensions import db
-
-        with quiet_alembic():
-            app = make_app(url, self.workdir)
-            with app.app_context():
-                flask_migrate.upgrade()
-                sync_categories()
-                db.session.commit()
-                db.session.remove()
-                db.engine.dispose()
-        return url
-
-    def drop_all(self) -> None:
-        if self.admin is None:
-            return
-        with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.created.clear()
-        self.admin.dispose()
 
 
 def alignable_categories(url: str, workdir: str) -> list[str]:
