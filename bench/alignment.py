@@ -121,7 +121,7 @@ def _weighted(rng: random.Random, table: list[tuple[Any, int]]) -> Any:
 
 def alignable_categories(url: str, workdir: str) -> list[str]:
     """Full keys of the categories the enabled plugins own (waste.*, fleet.*, digital.*)."""
-    from procurehub.plugins import all_categories
+    from procurehub.workstreams.registry import all_categories
 
     app = make_app(url, workdir)
     return sorted(all_categories(app))
@@ -151,7 +151,7 @@ class HubBuilder:
         return r
 
     def councils(self, conn: Any, n: int) -> None:
-        from procurehub.models import Council
+        from procurehub.accounts.models import Council
 
         rows = [
             {
@@ -210,7 +210,7 @@ class HubBuilder:
         }
 
     def insert_rows(self, conn: Any, rows: Iterator[dict[str, Any]]) -> int:
-        from procurehub.models import Contract
+        from procurehub.contracts.models import Contract
 
         stmt = insert(Contract)
         batch: list[dict[str, Any]] = []
@@ -297,8 +297,9 @@ def stress_rows(b: HubBuilder, n: int, categories: list[str], councils: int,
 
 
 def baseline_read() -> tuple[float, int]:
+    from procurehub.accounts.models import Council
+    from procurehub.contracts.models import Contract
     from procurehub.extensions import db
-    from procurehub.models import Contract, Council
 
     stmt = select(Council.code, Contract.category, Contract.end_date, Contract.max_end_date).join(
         Council, Contract.council_id == Council.id

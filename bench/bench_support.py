@@ -59,8 +59,8 @@ class Databases:
             url = self.server_url.rsplit("/", 1)[0] + "/" + name
         import flask_migrate
 
-        from procurehub.categories import sync_categories
         from procurehub.extensions import db
+        from procurehub.workstreams.categories import sync_categories
 
         with quiet_alembic():
             app = make_app(url, self.workdir)

@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, text
 
 from factories import POSTGRES_ADMIN_URL, make_app
 from procurehub import create_app
-from procurehub.categories import sync_categories
 from procurehub.extensions import db
+from procurehub.workstreams.categories import sync_categories
 
 REQUIRE_POSTGRES = os.environ.get("PROCUREHUB_REQUIRE_POSTGRES", "").lower() in {"1", "true", "yes"}
 _postgres_skip_reason: list[str] = []

@@ -6,8 +6,9 @@ import os
 from datetime import date
 from typing import Any
 
-from procurehub import accounts, create_app
-from procurehub.contracts import create_contract
+from procurehub import create_app
+from procurehub.accounts import service as accounts
+from procurehub.contracts.service import create_contract
 from procurehub.extensions import db
 
 PASSWORD = "correct horse battery"

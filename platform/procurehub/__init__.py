@@ -1,19 +1,35 @@
 """ProcureHub: the shared contract data hub of a councils' procurement collaboration.
 
-`create_app()` builds everything; nothing happens at import time.
+`create_app()` builds everything; nothing happens at import time. Each capability adds its
+own models, API routes, pages, navigation links and CLI commands in its `init_app`, as
+Flask's tutorial app does; the list below is the whole application.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
 
-from . import api, auth, views
-from .config import default_instance_path, load_settings
-from .extensions import db, migrate
-from .plugins import discover_plugins, select_plugins
+from procurehub import (
+    accounts,
+    alerts,
+    alignment,
+    api,
+    audit,
+    contracts,
+    demo,
+    registers,
+    scheduler,
+    web,
+    workstreams,
+)
+from procurehub.config import default_instance_path, load_settings
+from procurehub.extensions import init_database
+from procurehub.plugins import Plugin
+from procurehub.workstreams.registry import init_plugins
 
 __all__ = ["create_app"]
 
@@ -22,34 +38,37 @@ MIGRATIONS_DIR = os.path.join(
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: settings, database, enabled plugins, auth, API, pages, CLI."""
+def create_app(
+    config: dict[str, Any] | None = None, plugins: Sequence[Plugin] | None = None
+) -> Flask:
+    """Build the app: settings, database, plugins, then every capability in turn.
+
+    `plugins` replaces entry-point discovery (a test can enable a plugin object that has no
+    entry point); `ENABLED_PLUGINS` still chooses among them.
+    """
     config = dict(config or {})
     instance_path = os.path.abspath(config.pop("INSTANCE_PATH", None) or default_instance_path())
     os.makedirs(instance_path, exist_ok=True)
-    app = Flask(__name__, instance_path=instance_path)
-    app.config.from_mapping(load_settings(instance_path, config))
-
-    installed = discover_plugins()
-    plugins = select_plugins(installed, app.config["ENABLED_PLUGINS"])
-    app.extensions["procurehub.installed_plugins"] = installed
-    app.extensions["procurehub.plugins"] = plugins
-    # Every installed plugin's tables join the metadata, enabled or not, so one migration
-    # history covers them all and `db check` sees every model.
-    for plugin in installed.values():
-        plugin.import_models()
-    from .alerts import models as _alert_models  # noqa: F401 - core tables beyond models.py
-    from .alignment import models as _alignment_models  # noqa: F401
-
-    db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=app.config.get("MIGRATIONS_DIR", MIGRATIONS_DIR),
-        render_as_batch=True,
-        compare_type=True,
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder="web/templates",
+        static_folder="web/static",
     )
-    auth.init_app(app)
+    app.config.from_mapping(load_settings(instance_path, config))
+    app.config.setdefault("MIGRATIONS_DIR", MIGRATIONS_DIR)
+
+    init_plugins(app, plugins)
+    init_database(app)
     api.init_app(app)
-    views.init_app(app)
+    web.init_app(app)
+    accounts.init_app(app)
+    audit.init_app(app)
+    contracts.init_app(app)
+    registers.init_app(app)
+    alignment.init_app(app)
+    alerts.init_app(app)
+    scheduler.init_app(app)
+    workstreams.init_app(app)
+    demo.init_app(app)
     return app

@@ -1,3 +1,3 @@
-from .cli import main
+from procurehub.cli import main
 
 main()

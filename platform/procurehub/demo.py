@@ -10,10 +10,15 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from . import accounts
-from .contracts import create_contract
-from .extensions import db
-from .ingest.values import add_months
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from procurehub.accounts import service as accounts
+from procurehub.contracts.service import create_contract
+from procurehub.extensions import db
+from procurehub.ingest.values import add_months
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -199,6 +204,53 @@ def load(seed: int = 2026, today: date | None = None) -> None:
 
 
 def _periods(extension: str) -> list[int]:
-    from .ingest.values import parse_extension_terms
+    from procurehub.ingest.values import parse_extension_terms
 
     return parse_extension_terms(extension).value or []
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the demo data and stop.")
+@click.option("--no-scheduler", is_flag=True, help="Do not run the alert job in the background.")
+@with_appcontext
+def demo(host: str, port: int, no_serve: bool, no_scheduler: bool) -> None:
+    """Create the database, load demo councils, users and contracts, and serve the hub.
+
+    The alert job runs in the background every minute (set PROCUREHUB_SMTP_HOST to also get
+    e-mail), so a coordinator who subscribes sees alerts arrive in their inbox.
+    """
+    from procurehub.accounts.models import Council
+    from procurehub.cli import upgrade_database
+    from procurehub.web.cli import run_server
+
+    upgrade_database()
+    if db.session.scalar(select(func.count(Council.id))) == 0:
+        from datetime import date
+
+        from procurehub.alignment.store import run_alignment
+
+        load()
+        found = run_alignment(date.today()).found
+        click.echo(f"Loaded the demo data; the alignment found {found} joint-tender opportunities.")
+    else:
+        click.echo("The database already has councils; demo data not loaded again.")
+    click.echo("")
+    click.echo(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
+    for email, role, council in DEMO_USERS:
+        click.echo(f"  {email:38} {role:16} {council}")
+    click.echo("")
+    if no_serve:
+        return
+    if not no_scheduler:
+        from procurehub.scheduler.runner import build_scheduler
+
+        current_app.config["ALERT_INTERVAL_MINUTES"] = 1
+        build_scheduler(current_app._get_current_object(), blocking=False).start()
+        click.echo("Alert job running every minute in the background.")
+    run_server(host, port)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo)

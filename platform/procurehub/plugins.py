@@ -39,10 +39,17 @@ class CategorySpec:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in the site navigation: `endpoint` is a Flask endpoint name."""
+    """A link in the site navigation: `endpoint` is a Flask endpoint name.
+
+    `roles`: shown only to users with one of these roles (empty: everyone signed in).
+    `badge`: called per page for the signed-in user; a non-empty result is shown beside the
+    label, e.g. the number of unread alerts.
+    """
 
     label: str
     endpoint: str
+    roles: tuple[str, ...] = ()
+    badge: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ class Plugin:
     - `blueprints`: callables returning Flask (web) or flask-smorest (API) blueprints;
       smorest blueprints are registered on the API under `/api/v1/<plugin>/…`.
     - `nav`: links shown in the site navigation.
-    - `cli`: a click group added as `procurehub <key> …`.
+    - `cli`: a click group (or a callable returning one) added as `procurehub <key> …`.
     - `jobs`: callable returning JobSpecs for the scheduler process.
     - `renewal_items`: callable(as_of) yielding RenewalItems for the alignment engine.
     """
@@ -143,24 +150,6 @@ def select_plugins(
     return {key: installed[key] for key in enabled}
 
 
-def enabled_plugins(app: Any = None) -> dict[str, Plugin]:
-    """The plugins enabled for this app (the current one when `app` is None)."""
-    if app is None:
-        from flask import current_app
-
-        app = current_app
-    return app.extensions["procurehub.plugins"]
-
-
-def all_categories(app: Any = None) -> dict[str, tuple[Plugin, CategorySpec]]:
-    """Full category key → (plugin, spec) for the enabled plugins."""
-    return {
-        plugin.category_key(spec.key): (plugin, spec)
-        for plugin in enabled_plugins(app).values()
-        for spec in plugin.categories
-    }
-
-
 def categories_from_csv(path: str | Any) -> tuple[CategorySpec, ...]:
     """Read a plugin's categories file (key,label,cpv_codes,ewc_codes,keywords,lead_time_months,compatible).
 
@@ -187,3 +176,4 @@ def categories_from_csv(path: str | Any) -> tuple[CategorySpec, ...]:
                 )
             )
     return tuple(specs)
+

@@ -1,42 +1,81 @@
-"""The stable facade plugins import (as CKAN's toolkit): `from procurehub import toolkit as tk`.
+"""The one facade plugins import (as CKAN's toolkit): `from procurehub import toolkit as tk`.
 
-Plugins reach the core only through these names, so the core can change behind them.
+Plugins reach the core only through these names, so the core can change behind them. It
+gives the model base and session for a plugin's *own* tables, and services for core data:
+councils and their names, the signed-in user and the authorisation check, audit, exports
+and renewal items. It never hands out a core ORM model.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_login import current_user, login_required
 
-from . import audit, exports
-from .alignment.store import contract_renewal_items
-from .authz import can_write, require_write
-from .extensions import db
-from .models import Category, Contract, Council, User
-from .overview import workstream_overview
-from .plugins import CategorySpec, JobSpec, NavEntry, Plugin, RenewalItem, categories_from_csv
-from .workstream_pages import api_blueprint as workstream_api_blueprint
-from .workstream_pages import web_blueprint as workstream_web_blueprint
+from procurehub.accounts.authz import can_write, require_write
+from procurehub.accounts.service import council_names
+from procurehub.audit.service import diff as audit_diff
+from procurehub.audit.service import record as record_audit
+from procurehub.exports import SheetSpec, neutralise_csv, write_csv, write_sheets, write_xlsx
+from procurehub.extensions import JSONType, db, utcnow
+from procurehub.plugins import (
+    CategorySpec,
+    JobSpec,
+    NavEntry,
+    Plugin,
+    RenewalItem,
+    categories_from_csv,
+)
+
+#: Base class of a plugin's own tables (name them `<plugin key>_<thing>`).
+Model: Any = db.Model
+#: The database session: a plugin's writes join the request's one transaction.
+session: Any = db.session
+
+
+def council_id(code: str) -> int | None:
+    """The internal id of the council with this code (for a plugin's foreign keys)."""
+    from sqlalchemy import select
+
+    from procurehub.accounts.models import Council
+
+    return session.scalar(select(Council.id).where(Council.code == code))
+
+
+def council_code_of(user: Any) -> str | None:
+    """The code of the user's own council (None for anonymous users)."""
+    council = getattr(user, "council", None)
+    return getattr(council, "code", None)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return any(role in (getattr(user, "roles", None) or ()) for role in roles)
+
 
 __all__ = [
-    "Category",
     "CategorySpec",
-    "Contract",
-    "Council",
+    "JSONType",
     "JobSpec",
+    "Model",
     "NavEntry",
     "Plugin",
     "RenewalItem",
-    "User",
-    "audit",
+    "audit_diff",
     "can_write",
     "categories_from_csv",
-    "contract_renewal_items",
+    "council_code_of",
+    "council_id",
+    "council_names",
     "current_user",
-    "db",
-    "exports",
+    "has_role",
     "login_required",
+    "neutralise_csv",
+    "SheetSpec",
+    "write_sheets",
+    "record_audit",
     "require_write",
-    "workstream_api_blueprint",
-    "workstream_overview",
-    "workstream_web_blueprint",
+    "session",
+    "utcnow",
+    "write_csv",
+    "write_xlsx",
 ]

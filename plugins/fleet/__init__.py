@@ -1,4 +1,8 @@
-"""The Fleet workstream plugin. Fewer vehicle variations through standard specifications."""
+"""The Fleet workstream plugin. Fewer vehicle variations through standard specifications.
+
+The core gives every workstream its overview page and API and its contracts as renewal items;
+this plugin adds what is its own.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,8 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import renewals, routes, views
-
 plugin = tk.Plugin(
     key="fleet",
     title="Fleet",
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
-    blueprints=(routes.api_blueprint, views.web_blueprint),
-    renewal_items=renewals.renewal_items,
-    nav=(tk.NavEntry("Fleet", "fleet.overview"),),
 )

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procurehub.alignment import (
+from procurehub.alignment.engine import (
     EXPIRED,
     NO_END_DATE,
     NOT_INTERESTED,

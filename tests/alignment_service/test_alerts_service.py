@@ -14,8 +14,7 @@ from procurehub.alerts import deliver
 from procurehub.alerts.channels import verify_signature
 from procurehub.alerts.job import run_alert_job
 from procurehub.alerts.models import Alert, Delivery, Subscription
-from procurehub.extensions import db
-from procurehub.models import utcnow
+from procurehub.extensions import db, utcnow
 
 from .conftest import TODAY, free_port
 
@@ -291,7 +290,7 @@ def test_a_late_subscriber_gets_what_is_open_as_one_catch_up_then_new_alerts_at_
         from datetime import date
 
         from factories import contract
-        from procurehub.models import Council
+        from procurehub.accounts.models import Council
 
         nlc = db.session.scalar(select(Council).where(Council.code == "S12000050"))
         contract(

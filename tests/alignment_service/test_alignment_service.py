@@ -6,10 +6,11 @@ from datetime import date
 from sqlalchemy import select
 
 from factories import contract
+from procurehub.accounts.models import Council
 from procurehub.alignment.models import Opportunity, OpportunityEvent
 from procurehub.alignment.store import run_alignment
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import Contract, Council
 
 from .conftest import TODAY
 

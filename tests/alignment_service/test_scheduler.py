@@ -2,10 +2,10 @@
 
 from sqlalchemy import select
 
-from procurehub.alerts.models import JobRun
 from procurehub.extensions import db
 from procurehub.plugins import JobSpec
-from procurehub.scheduler import build_scheduler, registered_jobs, run_job
+from procurehub.scheduler.models import JobRun
+from procurehub.scheduler.runner import build_scheduler, registered_jobs, run_job
 
 
 def test_jobs_have_stable_ids_and_survive_a_restart(app):

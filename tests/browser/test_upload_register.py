@@ -12,8 +12,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from factories import PASSWORD, council, user
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import Contract, CouncilColumnMapping
+from procurehub.registers.models import CouncilColumnMapping
 
 pytestmark = pytest.mark.browser
 
@@ -183,8 +184,8 @@ def test_officer_uploads_fixes_and_maps_a_register(hub, live_server, page, tmp_p
 
 
 def test_coordinator_assigns_an_unclassified_contract(hub, live_server, page, tmp_path):
-    from procurehub import register_import
-    from procurehub.accounts import get_council, get_user
+    from procurehub.accounts.service import get_council, get_user
+    from procurehub.registers import service as register_import
 
     with hub.app_context():
         register_import.import_contracts(

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from factories import PASSWORD, contract, council, user
-from procurehub import audit
-from procurehub.accounts import get_user
-from procurehub.alerts.models import JobRun
-from procurehub.api.pagination import encode_cursor
-from procurehub.contracts import update_contract
+from procurehub.accounts.service import get_user
+from procurehub.audit import service as audit
+from procurehub.contracts.models import Contract
+from procurehub.contracts.service import update_contract
 from procurehub.extensions import db
-from procurehub.models import Contract
+from procurehub.pagination import encode_cursor
+from procurehub.scheduler.models import JobRun
 
 PAGES = ["/admin/", "/admin/users", "/admin/audit", "/admin/jobs"]
 

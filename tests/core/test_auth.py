@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from factories import PASSWORD, bearer, contract, council, token, user
-from procurehub import accounts
+from procurehub.accounts import service as accounts
+from procurehub.accounts.models import ApiToken, User
 from procurehub.extensions import db
-from procurehub.models import ApiToken, User
 
 
 @pytest.fixture
@@ -197,7 +197,7 @@ def test_open_redirect_after_sign_in_is_refused(client, two_councils):
 
 
 def test_changes_are_audited_with_before_and_after(app, client, two_councils):
-    from procurehub.models import AuditEvent
+    from procurehub.audit.models import AuditEvent
 
     a = two_councils["a"]
     r = client.patch(

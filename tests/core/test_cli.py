@@ -6,8 +6,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from factories import contract, council
+from procurehub.accounts.models import ApiToken, Council, User
 from procurehub.extensions import db
-from procurehub.models import ApiToken, Council, User
 
 
 def test_councils_users_and_tokens(app, runner, client):
@@ -138,7 +138,7 @@ def test_demo_loads_councils_users_and_contracts(app, runner):
     r = runner.invoke(["demo", "--no-serve"])
     assert r.exit_code == 0, r.output
     assert "admin@procurehub.example" in r.output and "demo-password" in r.output
-    from procurehub.models import Contract
+    from procurehub.contracts.models import Contract
 
     with app.app_context():
         codes = {c.code for c in db.session.scalars(select(Council))}

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from factories import PASSWORD, contract, council, user
+from procurehub.audit.models import AuditEvent
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import AuditEvent, Contract
 
 
 @pytest.fixture

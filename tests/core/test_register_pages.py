@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from factories import PASSWORD, contract, council, user
-from procurehub.accounts import get_council
+from procurehub.accounts.service import get_council
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import Contract, CouncilColumnMapping, Upload
+from procurehub.registers.models import CouncilColumnMapping, Upload
 
 CSV_GOOD = (
     "Contract Ref,Contract Title,Supplier,End Date,Total Value\nNLC-1,Bins,Acme,31/03/2027,£1.2m\n"

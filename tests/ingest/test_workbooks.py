@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from procurehub.contract_fields import CANONICAL_FIELDS
+from procurehub.contracts.fields import CANONICAL_FIELDS
 from procurehub.exports import DropDown, Marked, SheetSpec, write_sheets
 from procurehub.ingest.readers import read_register
 from procurehub.ingest.workbooks import (

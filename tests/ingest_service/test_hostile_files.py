@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from factories import bearer, contract, council, token, user
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import Contract
 
 
 @pytest.fixture

@@ -10,9 +10,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from factories import council, user
+from procurehub.audit.models import AuditEvent
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import AuditEvent, Contract, Upload
-from procurehub.register_import import ImportOptions, import_contracts
+from procurehub.registers.models import Upload
+from procurehub.registers.service import ImportOptions, import_contracts
 
 HEADINGS = [
     "Contract Ref",
@@ -86,7 +88,7 @@ def nlc(app):
 
 def run(app, path, **options):
     with app.app_context():
-        from procurehub.models import Council
+        from procurehub.accounts.models import Council
 
         c = db.session.scalar(select(Council).where(Council.code == "S12000050"))
         return import_contracts(
@@ -241,7 +243,7 @@ def test_interrupted_import_leaves_the_database_as_it_was(nlc, tmp_path):
         ]
         for i in range(3000)
     ]
-    from procurehub import register_import as ri
+    from procurehub.registers import service as ri
 
     calls = {"n": 0}
     real = ri.RegisterImport._flush

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from factories import council
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-from procurehub.models import Contract
 
 DATA = Path(__file__).resolve().parents[1] / "ingest" / "data"
 

@@ -54,9 +54,11 @@ def test_overview_page_and_api(hub, client, key):
 
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_renewal_items_are_the_workstreams_contracts(hub, app, key):
-    plugin = app.extensions["procurehub.plugins"][key]
+    """The core gives every workstream its contracts as renewal items (plugins add only their own)."""
+    from procurehub.workstreams.renewals import renewal_items
+
     with app.app_context():
-        items = list(plugin.renewal_items(date(2026, 11, 22)))
+        items = [i for i in renewal_items(date(2026, 11, 22)) if i.category.startswith(key + ".")]
     assert [(i.reference, i.category, i.council_code) for i in items] == [
         (f"{key}-1", CASES[key][0], "S12000050")
     ]

@@ -18,11 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
-from ..extensions import db
-from ..ingest.values import add_months
-from ..models import Category, Contract, Council, Upload, User, utcnow
-from .models import Alert, Delivery, Subscription
+from procurehub.accounts.models import Council, User
+from procurehub.alerts.models import Alert, Delivery, Subscription
+from procurehub.alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
+from procurehub.contracts.models import Contract
+from procurehub.extensions import db, utcnow
+from procurehub.ingest.values import add_months
+from procurehub.registers.models import Upload
+from procurehub.workstreams.models import Category
 
 DEFAULT_THRESHOLDS = (24, 12, 6, 3)
 STALE_REGISTER_MONTHS = 6

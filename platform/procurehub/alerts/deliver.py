@@ -16,10 +16,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from ..extensions import db
-from ..models import utcnow
-from . import channels
-from .models import Alert, Delivery, Subscription
+from procurehub.alerts import channels
+from procurehub.alerts.models import Alert, Delivery, Subscription
+from procurehub.extensions import db, utcnow
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 DIGEST_PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}

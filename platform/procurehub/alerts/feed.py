@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from ..alignment.models import CLOSED_STATUSES, Opportunity
-from ..extensions import db
-from ..models import Category, Contract, User, utcnow
-from .calendar import CalendarEvent, build_calendar
-from .models import CalendarToken, Delivery, Subscription
+from procurehub.accounts.models import User
+from procurehub.alerts.calendar import CalendarEvent, build_calendar
+from procurehub.alerts.models import CalendarToken, Delivery, Subscription
+from procurehub.alignment.models import CLOSED_STATUSES, Opportunity
+from procurehub.contracts.models import Contract
+from procurehub.extensions import db, utcnow
+from procurehub.workstreams.models import Category
 
 CALENDAR_PREFIX = "cal_"
 

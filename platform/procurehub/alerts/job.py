@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..alignment.store import run_alignment
-from ..models import utcnow
-from .decide import decide_alerts
-from .deliver import deliver_pending, send_digests
+from procurehub.alerts.decide import decide_alerts
+from procurehub.alerts.deliver import deliver_pending, send_digests
+from procurehub.alignment.store import run_alignment
+from procurehub.extensions import utcnow
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Subscriptions, alerts, their deliveries, calendar tokens and the scheduler's job-run log."""
+"""Subscriptions, alerts, their deliveries, calendar tokens."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models import JSONType, User, utcnow
+from procurehub.accounts.models import User
+from procurehub.extensions import JSONType, db, utcnow
 
 ALERT_KINDS = ("opportunity", "deadline", "contract_end", "register_stale")
 CHANNELS = ("email", "webhook", "inbox")
@@ -119,15 +119,3 @@ class CalendarToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-
-class JobRun(db.Model):
-    """One run of a scheduled job, for the admins' job-run log."""
-
-    __tablename__ = "job_run"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job_id: Mapped[str] = mapped_column(String(100), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(10), default="running")
-    message: Mapped[str | None] = mapped_column(Text)

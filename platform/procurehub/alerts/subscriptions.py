@@ -8,12 +8,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import db
-from ..models import Council
-from ..plugins import all_categories, enabled_plugins
-from . import channels
-from .models import ALERT_KINDS, CHANNELS, FREQUENCIES, Subscription
+from procurehub.accounts.models import Council
+from procurehub.alerts import channels
+from procurehub.alerts.models import ALERT_KINDS, CHANNELS, FREQUENCIES, Subscription
+from procurehub.audit import service as audit
+from procurehub.extensions import db
+from procurehub.workstreams.registry import all_categories, enabled_plugins
 
 
 class SubscriptionError(ValueError):

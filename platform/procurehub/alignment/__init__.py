@@ -1,32 +1,23 @@
-"""Renewal alignment: which councils' renewals could be tendered together (pure Python).
-
-See :mod:`procurehub.alignment.engine` for the rules and the algorithm.
-"""
+"""Alignment: which councils could tender together, and by when (engine, store, pages, API)."""
 
 from __future__ import annotations
 
-from .engine import (
-    DEFAULT_SETTINGS,
-    EXPIRED,
-    NO_END_DATE,
-    NOT_INTERESTED,
-    CategorySettings,
-    Opportunity,
-    data_quality_gaps,
-    find_opportunities,
-    opportunity_key,
-    renewal_window,
-)
+from flask import Flask
 
-__all__ = [
-    "DEFAULT_SETTINGS",
-    "EXPIRED",
-    "NOT_INTERESTED",
-    "NO_END_DATE",
-    "CategorySettings",
-    "Opportunity",
-    "data_quality_gaps",
-    "find_opportunities",
-    "opportunity_key",
-    "renewal_window",
-]
+from procurehub.plugins import NavEntry
+from procurehub.web.navigation import add_nav
+
+
+def init_app(app: Flask) -> None:
+    from procurehub.alignment import (
+        api,
+        cli,
+        models,  # noqa: F401 - its tables join the shared metadata
+        views,
+    )
+    from procurehub.api import register_api
+
+    register_api(app, api.opportunities)
+    app.register_blueprint(views.bp)
+    add_nav(app, NavEntry("Opportunities", "alignment_pages.opportunities"), 30)
+    cli.init_app(app)

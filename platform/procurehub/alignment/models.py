@@ -20,8 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models import JSONType, utcnow
+from procurehub.extensions import JSONType, db, utcnow
 
 OPPORTUNITY_STATUSES = ("new", "under_review", "tender_planned", "tender_launched", "dismissed")
 CLOSED_STATUSES = ("tender_launched", "dismissed")

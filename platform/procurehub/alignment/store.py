@@ -10,7 +10,7 @@ id, status and notes — and the change is recorded in its history.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,12 +18,23 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import insert, select, text, update
 
-from ..extensions import db
-from ..models import Category, Contract, Council, utcnow
-from ..plugins import RenewalItem, enabled_plugins
-from .engine import NO_END_DATE, CategorySettings, Opportunity, find_opportunities
-from .models import CLOSED_STATUSES, AlignmentRun, OpportunityEvent, OpportunityMember
-from .models import Opportunity as StoredOpportunity
+from procurehub.alignment.engine import (
+    NO_END_DATE,
+    CategorySettings,
+    Opportunity,
+    find_opportunities,
+)
+from procurehub.alignment.models import (
+    CLOSED_STATUSES,
+    AlignmentRun,
+    OpportunityEvent,
+    OpportunityMember,
+)
+from procurehub.alignment.models import Opportunity as StoredOpportunity
+from procurehub.extensions import db, utcnow
+from procurehub.plugins import RenewalItem
+from procurehub.workstreams.models import Category
+from procurehub.workstreams.renewals import renewal_items
 
 BATCH = 500
 MEMBER_FACTS = (
@@ -42,38 +53,8 @@ ALIGNMENT_LOCK_KEY = 7_201_001  # arbitrary, constant: the advisory lock seriali
 DEFAULT_TOLERANCE_MONTHS = 6
 
 
-def contract_renewal_items(workstream: str) -> Iterator[RenewalItem]:
-    """A workstream's contracts as renewal items (purchase orders and terminated contracts are not renewals)."""
-    stmt = (
-        select(
-            Contract.id,
-            Council.code,
-            Contract.category,
-            Contract.end_date,
-            Contract.max_end_date,
-            Contract.collaboration_interest,
-            Contract.reference,
-            Contract.title,
-            Contract.value_total,
-        )
-        .join(Council, Contract.council_id == Council.id)
-        .where(
-            Contract.workstream == workstream,
-            Contract.record_type != "purchase_order",
-            Contract.status != "terminated",
-        )
-        .execution_options(yield_per=5000)
-    )
-    for row in db.session.execute(stmt):
-        yield RenewalItem(
-            "contract", row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]
-        )
 
 
-def renewal_items(as_of: date) -> Iterator[RenewalItem]:
-    for plugin in enabled_plugins().values():
-        if plugin.renewal_items is not None:
-            yield from plugin.renewal_items(as_of)
 
 
 def category_settings() -> tuple[dict[str, CategorySettings], dict[str, list[str]]]:
@@ -421,3 +402,9 @@ def run_alignment(
     as_of: date, *, on_opportunity: Callable[[Opportunity, int], None] | None = None
 ) -> RunResult:
     return AlignmentRunner(as_of, on_opportunity=on_opportunity).run()
+
+
+
+
+
+

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import audit
-from ..extensions import db
-from .models import OPPORTUNITY_STATUSES, Opportunity, OpportunityEvent
+from procurehub.alignment.models import OPPORTUNITY_STATUSES, Opportunity, OpportunityEvent
+from procurehub.audit import service as audit
+from procurehub.extensions import db
 
 
 def change_opportunity(

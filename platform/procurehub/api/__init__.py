@@ -9,9 +9,6 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from ..plugins import enabled_plugins
-from .core import CORE_BLUEPRINTS
-
 
 def error_payload(error: HTTPException) -> dict[str, Any]:
     """`{"code", "status", "message", "errors"}` for every API error (DESIGN §4)."""
@@ -50,27 +47,15 @@ class ProcureHubApi(Api):
 
 
 def init_app(app: Flask) -> None:
+    """Create the app's Api; capabilities and plugins then add their blueprints to it."""
     # One Api per app: the OpenAPI document depends on which plugins this app enables.
     api_ext = ProcureHubApi(app)
     app.extensions["procurehub.api"] = api_ext
     api_ext.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api_ext.spec.options["security"] = [{"bearerAuth": []}]
-    from . import alerting
-    from .audit_log import audit_events
-    from .uploads import UPLOAD_BLUEPRINTS
 
-    for blueprint in (
-        *CORE_BLUEPRINTS,
-        *UPLOAD_BLUEPRINTS,
-        *alerting.ALERTING_BLUEPRINTS,
-        audit_events,
-    ):
-        api_ext.register_blueprint(blueprint)
-    alerting.init_app(app)
-    for plugin in enabled_plugins(app).values():
-        for factory in plugin.blueprints:
-            blueprint = factory()
-            if hasattr(blueprint, "arguments"):  # a flask-smorest blueprint: part of the API
-                api_ext.register_blueprint(blueprint)
-            else:
-                app.register_blueprint(blueprint)
+
+def register_api(app: Flask, *blueprints: Any) -> None:
+    """Add flask-smorest blueprints to the API (and so to the OpenAPI document)."""
+    for blueprint in blueprints:
+        app.extensions["procurehub.api"].register_blueprint(blueprint)

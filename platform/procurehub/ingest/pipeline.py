@@ -18,14 +18,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from ..contract_rules import derive_fields, derive_status
-from . import values as v
-from .classify import Classifier
-from .ocds import ROW_FIELDS as OCDS_FIELDS
-from .ocds import iter_ocds_rows
-from .readers import RegisterTable, read_register
-from .safety import RegisterFileError, check_upload
-from .synonyms import ColumnMapping, map_headings
+from procurehub.contracts.rules import derive_fields, derive_status
+from procurehub.ingest import values as v
+from procurehub.ingest.classify import Classifier
+from procurehub.ingest.ocds import ROW_FIELDS as OCDS_FIELDS
+from procurehub.ingest.ocds import iter_ocds_rows
+from procurehub.ingest.readers import RegisterTable, read_register
+from procurehub.ingest.safety import RegisterFileError, check_upload
+from procurehub.ingest.synonyms import ColumnMapping, map_headings
 
 DATE_FIELDS = {"award_date": False, "start_date": False, "end_date": True, "max_end_date": True}
 MONEY_FIELDS = ("value_total", "value_annual")

@@ -31,7 +31,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from ..contract_fields import CANONICAL_FIELDS as CONTRACT_FIELDS
+from procurehub.contracts.fields import CANONICAL_FIELDS as CONTRACT_FIELDS
 
 __all__ = [
     "CANONICAL_FIELDS",

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from procurehub.contract_fields import CANONICAL_FIELDS
+from procurehub.contracts.fields import CANONICAL_FIELDS
 from procurehub.exports import (
     DATE_FORMAT,
     MONEY_FORMAT,

@@ -1,0 +1,155 @@
+"""Councils, users and API tokens: the admin operations shared by the CLI, API and demo."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from procurehub.accounts.models import ROLES, ApiToken, Council, User
+from procurehub.audit import service as audit
+from procurehub.extensions import db, utcnow
+
+TOKEN_PREFIX = "phub_"
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COUNCIL_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+class AccountError(ValueError):
+    """A request about councils, users or tokens that cannot be carried out as asked."""
+
+
+def get_council(code: str) -> Council:
+    council = (
+        None if "\x00" in code else db.session.scalar(select(Council).where(Council.code == code))
+    )
+    if council is None:
+        raise AccountError(f"No council with code {code!r}. Add it with `procurehub councils add`.")
+    return council
+
+
+def add_council(code: str, name: str, region: str | None = None, *, actor: Any = None) -> Council:
+    code = code.strip()
+    if not COUNCIL_CODE_RE.match(code):
+        raise AccountError(
+            "A council code is 1-20 letters, digits, '-' or '_' (e.g. the GSS code S12000050)."
+        )
+    if not name.strip():
+        raise AccountError("A council needs a name.")
+    if db.session.scalar(select(Council).where(Council.code == code)):
+        raise AccountError(f"A council with code {code!r} already exists.")
+    council = Council(code=code, name=name.strip(), region=(region or "").strip() or None)
+    db.session.add(council)
+    db.session.flush()
+    audit.record(
+        "create",
+        "council",
+        council.code,
+        user=actor,
+        council_code=code,
+        changes={"name": [None, council.name], "region": [None, council.region]},
+    )
+    return council
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):
+        raise AccountError(f"{email!r} is not an e-mail address.")
+    return email
+
+
+def add_user(
+    email: str,
+    council_code: str,
+    roles: Iterable[str],
+    *,
+    name: str = "",
+    password: str | None = None,
+    actor: Any = None,
+) -> User:
+    email = normalise_email(email)
+    roles = sorted(set(roles))
+    bad = [r for r in roles if r not in ROLES]
+    if bad or not roles:
+        raise AccountError(
+            f"Unknown role {', '.join(bad) or '(none)'}; choose from {', '.join(ROLES)}."
+        )
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise AccountError(f"A user with e-mail {email} already exists.")
+    council = get_council(council_code)
+    user = User(email=email, name=name, council=council, roles=roles, active=True)
+    if password is not None:
+        check_password_strength(password)
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "create",
+        "user",
+        user.id,
+        user=actor,
+        council_code=council.code,
+        changes={"email": [None, email], "roles": [None, roles]},
+    )
+    return user
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 10:
+        raise AccountError("A password needs at least 10 characters.")
+
+
+def get_user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise AccountError(f"No user with e-mail {email.strip()}.")
+    return user
+
+
+def create_token(user: User, name: str = "", *, actor: Any = None) -> str:
+    """Issue a token; the caller shows it once. Only its digest is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(user=user, name=name, token_hash=ApiToken.digest(token))
+    db.session.add(record)
+    db.session.flush()
+    audit.record(
+        "create",
+        "api_token",
+        record.id,
+        user=actor,
+        council_code=user.council.code,
+        changes={"user": [None, user.email], "name": [None, name]},
+    )
+    return token
+
+
+def revoke_token(token_id: int, *, actor: Any = None) -> None:
+    record = db.session.get(ApiToken, token_id)
+    if record is None:
+        raise AccountError(f"No API token {token_id}.")
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        audit.record(
+            "revoke", "api_token", record.id, user=actor, council_code=record.user.council.code
+        )
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None (unknown, revoked or inactive)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    record = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == ApiToken.digest(token))
+    )
+    if record is None or record.revoked_at is not None or not record.user.is_active:
+        return None
+    return record.user
+
+
+# ---------------------------------------------------------------------------- helpers
+def council_names() -> dict[str, str]:
+    return dict(db.session.execute(select(Council.code, Council.name)).all())

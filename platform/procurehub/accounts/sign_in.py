@@ -1,0 +1,132 @@
+"""Signing in: browser sessions (flask-login + CSRF) and bearer tokens for the API.
+
+Anonymous visitors get the sign-in page, the health check and static files; everything else
+answers 401 (API) or redirects to sign-in (pages).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select, text
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired
+
+from procurehub.accounts.models import User
+from procurehub.accounts.service import user_for_token
+from procurehub.extensions import csrf, db, login_manager
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.health",
+    "static",
+    "calendar_feed",
+}  # the feed checks its own token
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req: Any) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    g.token_auth = True
+    return user_for_token(header[7:].strip())
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Any:
+    if is_api_request():
+        response = jsonify(
+            code=401,
+            status="Unauthorized",
+            message="Sign in, or send a valid API token as 'Authorization: Bearer TOKEN'.",
+            errors={},
+        )
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="procurehub"'
+        return response
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def require_sign_in() -> Any:
+    """before_request: nothing but the public endpoints for anonymous visitors.
+
+    Token-authenticated requests skip CSRF (no cookie is involved); cookie-authenticated
+    writes, including API calls made from our own pages, must carry the CSRF token.
+    """
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("token_auth"):
+        csrf.protect()
+    return None
+
+
+def _safe_next(target: str | None) -> str:
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("contract_pages.contracts")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def login() -> Any:
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash("The e-mail address or password is not right.", "error")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def logout() -> Any:
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/health")
+def health() -> Any:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    app.before_request(require_sign_in)

@@ -1,0 +1,165 @@
+"""Opportunities, subscriptions, the alert inbox, calendar feeds and the job-run log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import and_, or_, select
+from werkzeug.exceptions import NotFound
+
+from procurehub.accounts.authz import require_write
+from procurehub.alignment.models import OPPORTUNITY_STATUSES, Opportunity, OpportunityEvent
+from procurehub.alignment.queries import decode_cursor as _decode
+from procurehub.alignment.queries import encode_cursor as _cursor
+from procurehub.alignment.queries import opportunity_query
+from procurehub.alignment.workflow import change_opportunity
+from procurehub.api.schemas import Money, page_schema
+from procurehub.extensions import db
+
+opportunities = Blueprint(
+    "opportunities",
+    __name__,
+    url_prefix="/api/v1/opportunities",
+    description="Renewal-alignment opportunities: councils that could tender together",
+)
+
+
+class MemberSchema(ma.Schema):
+    source = fields.Str()
+    source_id = fields.Int()
+    council_code = fields.Str()
+    category = fields.Str()
+    reference = fields.Str(allow_none=True)
+    title = fields.Str(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    max_end_date = fields.Date(allow_none=True)
+    value = Money(allow_none=True)
+    interest = fields.Str()
+
+
+class EventSchema(ma.Schema):
+    at = fields.DateTime()
+    actor = fields.Str()
+    kind = fields.Str()
+    detail = fields.Dict()
+
+
+class OpportunitySchema(ma.Schema):
+    id = fields.Int()
+    key = fields.Str()
+    category = fields.Str()
+    categories = fields.List(fields.Str())
+    status = fields.Str()
+    notes = fields.Str(allow_none=True)
+    councils = fields.List(fields.Str())
+    unconfirmed_councils = fields.List(fields.Str())
+    joint_start = fields.Date()
+    decision_deadline = fields.Date()
+    window_end = fields.Date()
+    overdue = fields.Method("_overdue")
+    total_value = Money(allow_none=True)
+    lead_time_months = fields.Int()
+    tolerance_months = fields.Int()
+    active = fields.Bool()
+    first_seen_at = fields.DateTime()
+    last_seen_at = fields.DateTime()
+    contracts = fields.Method("_contracts")
+
+    def _overdue(self, obj: Opportunity) -> bool:
+        return obj.decision_deadline < date.today()
+
+    def _contracts(self, obj: Opportunity) -> list[dict[str, Any]]:
+        return [{"council_code": m.council_code, "reference": m.reference} for m in obj.members]
+
+
+class OpportunityDetailSchema(OpportunitySchema):
+    members = fields.List(fields.Nested(MemberSchema))
+    history = fields.Method("_history")
+
+    def _history(self, obj: Opportunity) -> list[dict[str, Any]]:
+        events = db.session.scalars(
+            select(OpportunityEvent)
+            .where(OpportunityEvent.opportunity_id == obj.id)
+            .order_by(OpportunityEvent.at, OpportunityEvent.id)
+        )
+        return EventSchema(many=True).dump(events)
+
+
+class OpportunityQuerySchema(ma.Schema):
+    category = fields.Str()
+    council = fields.Str()
+    status = fields.Str(validate=validate.OneOf(OPPORTUNITY_STATUSES))
+    include_inactive = fields.Bool(
+        load_default=False, metadata={"description": "Also those no longer found"}
+    )
+    overdue = fields.Bool()
+    cursor = fields.Str()
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class OpportunityPatchSchema(ma.Schema):
+    status = fields.Str(validate=validate.OneOf(OPPORTUNITY_STATUSES))
+    notes = fields.Str(validate=validate.Length(max=10_000))
+
+
+
+
+
+
+
+
+@opportunities.route("")
+class OpportunityList(MethodView):
+    @opportunities.arguments(OpportunityQuerySchema, location="query")
+    @opportunities.response(200, page_schema(OpportunitySchema, "OpportunityPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Opportunities, most urgent decision deadline first."""
+        stmt = opportunity_query(args)
+        if args.get("cursor"):
+            deadline, ident = _decode(args["cursor"])
+            stmt = stmt.where(
+                or_(
+                    Opportunity.decision_deadline > deadline,
+                    and_(Opportunity.decision_deadline == deadline, Opportunity.id > ident),
+                )
+            )
+        limit = args["limit"]
+        rows = list(db.session.scalars(stmt.limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "items": rows,
+            "next": _cursor(rows[-1].decision_deadline, rows[-1].id) if more else None,
+        }
+
+
+def _opportunity_or_404(opportunity_id: int) -> Opportunity:
+    opp = db.session.get(Opportunity, opportunity_id)
+    if opp is None:
+        raise NotFound(f"No opportunity {opportunity_id}.")
+    return opp
+
+
+@opportunities.route("/<int:opportunity_id>")
+class OpportunityItem(MethodView):
+    @opportunities.response(200, OpportunityDetailSchema)
+    def get(self, opportunity_id: int) -> Opportunity:
+        return _opportunity_or_404(opportunity_id)
+
+    @opportunities.arguments(OpportunityPatchSchema)
+    @opportunities.response(200, OpportunityDetailSchema)
+    def patch(self, data: dict[str, Any], opportunity_id: int) -> Opportunity:
+        """Move an opportunity along (coordinators and admins)."""
+        opp = _opportunity_or_404(opportunity_id)
+        require_write(current_user, None, scope="coordination", what="opportunities")
+        change_opportunity(
+            opp, user=current_user, status=data.get("status"), notes=data.get("notes")
+        )
+        db.session.commit()
+        return opp

@@ -1,0 +1,72 @@
+"""The contract table. Column names are the canonical field names of DESIGN §3, so the API,
+exports and import reports use one vocabulary.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from procurehub.accounts.models import Council
+from procurehub.extensions import JSONType, db, utcnow
+
+CONTRACT_STATUSES = ("active", "expired", "terminated", "planned")
+COLLABORATION_INTEREST = ("yes", "no", "maybe", "unknown")
+RECORD_TYPES = ("contract", "purchase_order", "zero_value")
+UNCLASSIFIED = "unclassified"
+
+
+class Contract(db.Model):
+    __tablename__ = "contract"
+    __table_args__ = (
+        Index("ix_contract_council_reference", "council_id", "reference"),
+        Index("ix_contract_workstream_category_end", "workstream", "category", "end_date"),
+        Index("ix_contract_end_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str | None] = mapped_column(Text)
+    workstream: Mapped[str] = mapped_column(String(40), default=UNCLASSIFIED)
+    category: Mapped[str] = mapped_column(String(80), default=UNCLASSIFIED)
+    classified_by: Mapped[str | None] = mapped_column(String(40))
+    category_label: Mapped[str | None] = mapped_column(String(300))
+    cpv_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    supplier_name: Mapped[str | None] = mapped_column(Text)
+    supplier_company_number: Mapped[str | None] = mapped_column(String(20))
+    supplier_address: Mapped[str | None] = mapped_column(Text)
+    supplier_is_sme: Mapped[bool | None] = mapped_column(Boolean)
+    award_date: Mapped[date | None] = mapped_column(Date)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    extension_terms: Mapped[str | None] = mapped_column(Text)
+    extension_periods_months: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    max_end_date: Mapped[date | None] = mapped_column(Date)
+    value_total: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    value_annual: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    value_is_estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+    procurement_route: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    collaboration_interest: Mapped[str] = mapped_column(String(10), default="unknown")
+    record_type: Mapped[str] = mapped_column(String(20), default="contract")
+    notes: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+    source_file: Mapped[str | None] = mapped_column(String(255))
+    source_sheet: Mapped[str | None] = mapped_column(String(255))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    council: Mapped[Council] = relationship(lazy="joined")
+
+    @property
+    def council_code(self) -> str:
+        return self.council.code

@@ -1,0 +1,524 @@
+"""Pages for one contract: its details and history, the edit form, the collaboration quick action.
+
+DESIGN §1: a procurement officer must be able to "edit single contracts; mark whether each
+contract is open to collaboration". Thin views: reading goes straight to the models, every
+change goes through `contracts.update_contract` (which derives workstream and latest end date
+and writes the audit log), and the form is validated with the API's `ContractUpdateSchema`, so
+the page and the API enforce the same rules.
+
+The page shows the register's extra columns, which can hold officers' names and e-mail
+addresses: like every page it is for signed-in users only (`auth.require_sign_in`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException, NotFound
+
+from procurehub.accounts.authz import can_write, require_write
+from procurehub.accounts.models import Council
+from procurehub.audit.models import AuditEvent
+from procurehub.contracts.models import COLLABORATION_INTEREST, CONTRACT_STATUSES, Contract
+from procurehub.contracts.schemas import ContractUpdateSchema
+from procurehub.contracts.service import filtered_contracts, update_contract
+from procurehub.extensions import db
+from procurehub.pagination import keyset_page
+from procurehub.workstreams.models import Category
+from procurehub.workstreams.registry import enabled_plugins
+
+bp = Blueprint("contract_pages", __name__, template_folder="templates")
+
+UNCLASSIFIED = "unclassified"
+
+FIELD_LABELS: dict[str, str] = {
+    "council_code": "Council",
+    "reference": "Reference",
+    "title": "Title",
+    "description": "Description",
+    "workstream": "Workstream",
+    "category": "Category",
+    "cpv_codes": "CPV codes",
+    "supplier_name": "Supplier",
+    "supplier_company_number": "Supplier company number",
+    "supplier_address": "Supplier address",
+    "supplier_is_sme": "Supplier is a small or medium-sized enterprise",
+    "award_date": "Award date",
+    "start_date": "Start date",
+    "end_date": "End date (before any extension)",
+    "extension_terms": "Extension options as written",
+    "extension_periods_months": "Extension periods",
+    "max_end_date": "Latest end date (with every extension)",
+    "value_total": "Total value",
+    "value_annual": "Annual value",
+    "value_is_estimate": "Values are estimates",
+    "procurement_route": "Procurement route",
+    "status": "Status",
+    "collaboration_interest": "Open to a joint tender",
+    "notes": "Notes",
+    "extra": "Extra columns",
+    "record_type": "Contract or purchase order",
+}
+DATE_FIELDS = {"award_date", "start_date", "end_date", "max_end_date"}
+MONEY_FIELDS = {"value_total", "value_annual"}
+STATUS_LABELS = {
+    "active": "Active",
+    "expired": "Expired",
+    "terminated": "Terminated",
+    "planned": "Planned",
+}
+INTEREST_LABELS = {"yes": "Yes", "no": "No", "maybe": "Maybe", "unknown": "Not known"}
+INTEREST_COLOURS = {"yes": "green", "no": "grey", "maybe": "teal", "unknown": "grey"}
+INTEREST_HINTS = {
+    "yes": "Yes, we would consider a joint tender",
+    "no": "No, we will tender this on our own",
+    "maybe": "Maybe, we would like to discuss it",
+    "unknown": "Not known yet",
+}
+RECORD_TYPE_LABELS = {"contract": "Contract", "purchase_order": "Purchase order"}
+HOW_CLASSIFIED = {
+    "manual": "Chosen by a person in the hub",
+    "explicit": "The register named the category",
+    "saved_label": "From the council's own category label, as assigned before in the hub",
+    "cpv": "From the CPV codes",
+    "label": "From the words in the council's own category label",
+    "keywords": "From the words in the title or description",
+    "none": "Nothing matched",
+}
+
+# The edit form: (field name, kind). Kinds decide how the submitted text becomes schema input.
+FORM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "text"),
+    ("description", "text"),
+    ("reference", "text"),
+    ("supplier_name", "text"),
+    ("start_date", "date"),
+    ("end_date", "date"),
+    ("max_end_date", "date"),
+    ("extension_terms", "text"),
+    ("extension_periods_months", "periods"),
+    ("value_total", "money"),
+    ("value_annual", "money"),
+    ("status", "choice"),
+    ("collaboration_interest", "choice"),
+    ("category", "choice"),
+    ("notes", "text"),
+)
+FRIENDLY_MESSAGES = {
+    "Not a valid date.": "Enter a real date, for example 31/03/2027",
+    "Not a valid integer.": "Enter whole numbers of months separated by semicolons, e.g. 12;12",
+    "Not a valid number.": "Enter an amount in pounds, for example 1,250,000",
+}
+
+
+# ---------------------------------------------------------------------------- formatting
+def long_date(value: Any) -> str:
+    """`31 March 2027` (accepts a date or an ISO string from the audit log)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}"
+
+
+def money(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount:,.2f}"
+
+
+def periods_text(periods: Any) -> str:
+    """`[12, 12]` → `2 options: 12 months + 12 months`."""
+    if not periods:
+        return ""
+    parts = [f"{p} month{'s' if p != 1 else ''}" for p in periods]
+    count = len(parts)
+    return f"{count} option{'s' if count != 1 else ''}: " + " + ".join(parts)
+
+
+def category_labels() -> dict[str, str]:
+    labels = {c.key: c.label for c in db.session.scalars(select(Category))}
+    labels[UNCLASSIFIED] = "Unclassified"
+    return labels
+
+
+def plain(field: str, value: Any, labels: dict[str, str] | None = None) -> str:
+    """One field's value in plain words ('' when there is none)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if field in DATE_FIELDS:
+        return long_date(value)
+    if field in MONEY_FIELDS:
+        return money(value)
+    if field == "extension_periods_months":
+        return periods_text(value)
+    if field == "status":
+        return STATUS_LABELS.get(value, str(value))
+    if field == "collaboration_interest":
+        return INTEREST_LABELS.get(value, str(value))
+    if field == "record_type":
+        return RECORD_TYPE_LABELS.get(value, str(value))
+    if field == "category":
+        return (labels or {}).get(value, str(value))
+    if field == "workstream":
+        plugin = enabled_plugins().get(value)
+        return plugin.title if plugin else ("Unclassified" if value == UNCLASSIFIED else value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, datetime):
+        return f"{long_date(value)} at {value:%H:%M}"
+    return str(value)
+
+
+def extra_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- helpers
+def contract_or_404(contract_id: int) -> Contract:
+    contract = db.session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound(
+            "There is no contract with this number. It may have been deleted, or the address "
+            "typed wrongly."
+        )
+    return contract
+
+
+def history(contract: Contract, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The contract's audit events, newest first, as rows a person can read."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "contract", AuditEvent.object_id == str(contract.id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    rows = []
+    for event in events:
+        changes = []
+        for field, pair in (event.changes or {}).items():
+            before, after = (
+                (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            )
+            if event.action == "create" and after in (None, "", [], {}):
+                continue  # a new contract: list what it was created with
+            changes.append(
+                {
+                    "field": field,
+                    "label": FIELD_LABELS.get(field, field.replace("_", " ").capitalize()),
+                    "before": plain(field, before, labels),
+                    "after": plain(field, after, labels),
+                }
+            )
+        order = list(FIELD_LABELS)
+        changes.sort(key=lambda c: order.index(c["field"]) if c["field"] in order else len(order))
+        rows.append(
+            {
+                "at": event.at,
+                "when": f"{long_date(event.at)} at {event.at:%H:%M}" if event.at else "",
+                "who": event.actor if event.actor and event.actor != "system" else "ProcureHub",
+                "action": {"create": "Created", "update": "Changed", "delete": "Deleted"}.get(
+                    event.action, event.action.replace("_", " ").capitalize()
+                ),
+                "upload_id": event.upload_id,
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def edit_categories() -> list[Category]:
+    """The categories a contract can be put in: those of the enabled plugins."""
+    return list(
+        db.session.scalars(
+            select(Category)
+            .where(Category.workstream.in_(list(enabled_plugins())))
+            .order_by(Category.workstream, Category.label)
+        )
+    )
+
+
+def form_values_of(contract: Contract) -> dict[str, str]:
+    """The edit form filled in from the stored contract."""
+    values: dict[str, str] = {}
+    for name, kind in FORM_FIELDS:
+        value = getattr(contract, name)
+        if value is None:
+            values[name] = ""
+        elif kind == "date":
+            values[name] = value.isoformat()
+        elif kind == "periods":
+            values[name] = ";".join(str(p) for p in value)
+        elif kind == "money":
+            values[name] = f"{Decimal(value):.2f}".removesuffix(".00")
+        else:
+            values[name] = str(value)
+    return values
+
+
+def _to_schema_input(raw: dict[str, str]) -> dict[str, Any]:
+    """Submitted text → what the API would be sent: blanks are None, lists are lists."""
+    data: dict[str, Any] = {}
+    for name, kind in FORM_FIELDS:
+        text = raw.get(name, "").strip()
+        if kind == "periods":
+            data[name] = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
+        elif kind == "money":
+            cleaned = text.replace("£", "").replace(",", "").replace(" ", "")
+            data[name] = cleaned or None
+        elif kind == "choice" or name == "title":
+            data[name] = text
+        else:
+            data[name] = text or None
+    return data
+
+
+def _flatten(messages: Any, field: str) -> list[tuple[str, str]]:
+    if isinstance(messages, dict):
+        out: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            out.extend(_flatten(value, field if isinstance(key, int) or key == "_schema" else key))
+        return out
+    if isinstance(messages, list | tuple):
+        out = []
+        for message in messages:
+            out.extend(_flatten(message, field))
+        return out
+    return [(field, FRIENDLY_MESSAGES.get(str(messages), str(messages)))]
+
+
+def validate_form(raw: dict[str, str], categories: set[str]) -> tuple[dict[str, Any], list]:
+    """Validated values and [(field, message)] errors, one message per field."""
+    data = _to_schema_input(raw)
+    errors: list[tuple[str, str]] = []
+    if not data["title"]:
+        errors.append(("title", "Enter the contract's title"))
+        data.pop("title")
+    if data["category"] not in categories | {UNCLASSIFIED}:
+        errors.append(("category", "Choose a category from the list"))
+        data.pop("category")
+    if data["status"] not in CONTRACT_STATUSES:
+        errors.append(("status", "Choose a status from the list"))
+        data.pop("status")
+    if data["collaboration_interest"] not in COLLABORATION_INTEREST:
+        errors.append(("collaboration_interest", "Choose yes, no, maybe or not known"))
+        data.pop("collaboration_interest")
+    try:
+        loaded = ContractUpdateSchema(partial=True).load(data)
+    except ma.ValidationError as exc:
+        errors.extend(_flatten(exc.messages, "title"))
+        loaded = {}
+    seen: set[str] = set()
+    unique = []
+    for field, message in errors:
+        if field not in seen:
+            seen.add(field)
+            unique.append((field, f"{FIELD_LABELS.get(field, field)}: {message}"))
+    order = [name for name, _ in FORM_FIELDS]
+    unique.sort(key=lambda e: order.index(e[0]) if e[0] in order else len(order))
+    return loaded, unique
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        try:
+            return Decimal(str(a)) == Decimal(str(b))
+        except InvalidOperation:
+            return False
+    return a == b
+
+
+def changed_only(contract: Contract, loaded: dict[str, Any]) -> dict[str, Any]:
+    """The fields the officer actually changed.
+
+    Sending only these lets `update_contract` recompute the latest end date when the end date
+    or the extension periods change and the latest end date was left as it was.
+    """
+    return {k: v for k, v in loaded.items() if not _same(getattr(contract, k), v)}
+
+
+# ---------------------------------------------------------------------------- pages
+@bp.route("/contracts/<int:contract_id>")
+def detail(contract_id: int) -> Any:
+    contract = contract_or_404(contract_id)
+    labels = category_labels()
+    shown = [
+        "reference",
+        "title",
+        "description",
+        "council_code",
+        "supplier_name",
+        "supplier_company_number",
+        "supplier_address",
+        "supplier_is_sme",
+        "cpv_codes",
+        "award_date",
+        "start_date",
+        "end_date",
+        "extension_terms",
+        "extension_periods_months",
+        "max_end_date",
+        "value_total",
+        "value_annual",
+        "value_is_estimate",
+        "procurement_route",
+        "status",
+        "collaboration_interest",
+        "record_type",
+        "notes",
+    ]
+    fields = []
+    for name in shown:
+        value = contract.council.name if name == "council_code" else getattr(contract, name)
+        fields.append(
+            {"name": name, "label": FIELD_LABELS[name], "text": plain(name, value, labels)}
+        )
+    return render_template(
+        "contracts/detail.html",
+        contract=contract,
+        fields=fields,
+        category_label=labels.get(contract.category, contract.category),
+        workstream=plain("workstream", contract.workstream),
+        how_classified=HOW_CLASSIFIED.get(contract.classified_by or ""),
+        extra=[(str(k), extra_value(v)) for k, v in (contract.extra or {}).items()],
+        history=history(contract, labels),
+        may_edit=can_write(current_user, contract.council_id),
+        interest_labels=INTEREST_LABELS,
+        interest_colours=INTEREST_COLOURS,
+        long_date=long_date,
+    )
+
+
+def _edit_page(
+    contract: Contract, values: dict[str, str], errors: list[tuple[str, str]], status: int = 200
+) -> Any:
+    return (
+        render_template(
+            "contracts/edit.html",
+            contract=contract,
+            values=values,
+            errors=errors,
+            error_messages=dict(errors),
+            categories=edit_categories(),
+            statuses=CONTRACT_STATUSES,
+            status_labels=STATUS_LABELS,
+            interests=COLLABORATION_INTEREST,
+            interest_hints=INTEREST_HINTS,
+        ),
+        status,
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+def edit(contract_id: int) -> Any:
+    contract = contract_or_404(contract_id)
+    require_write(current_user, contract.council_id, what="contracts")
+    if request.method == "GET":
+        return _edit_page(contract, form_values_of(contract), [])
+    raw = {name: request.form.get(name, "") for name, _ in FORM_FIELDS}
+    categories = {c.key for c in edit_categories()}
+    loaded, errors = validate_form(raw, categories)
+    if errors:
+        return _edit_page(contract, raw, errors, 422)
+    changes = changed_only(contract, loaded)
+    if not changes:
+        flash("Nothing was changed, so nothing was saved.", "info")
+        return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
+    try:
+        update_contract(contract, changes, user=current_user)
+        db.session.commit()
+    except HTTPException as exc:  # a rule of update_contract (e.g. an unknown category)
+        db.session.rollback()
+        return _edit_page(contract, raw, [("title", exc.description or exc.name)], 422)
+    flash("Saved", "info")
+    return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
+
+
+@bp.route("/contracts/<int:contract_id>/collaboration", methods=["POST"])
+def collaboration(contract_id: int) -> Any:
+    contract = contract_or_404(contract_id)
+    require_write(current_user, contract.council_id, what="contracts")
+    try:
+        loaded = ContractUpdateSchema(partial=True, only=("collaboration_interest",)).load(
+            {"collaboration_interest": request.form.get("collaboration_interest", "")}
+        )
+    except ma.ValidationError:
+        flash("Choose yes, no or maybe.", "error")
+        return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
+    update_contract(contract, loaded, user=current_user)
+    db.session.commit()
+    flash(
+        f"Saved: open to a joint tender – {INTEREST_LABELS[loaded['collaboration_interest']]}",
+        "info",
+    )
+    return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name, "").strip()
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/contracts")
+def contracts() -> Any:
+    args = {
+        "council": request.args.get("council", "").strip() or None,
+        "workstream": request.args.get("workstream", "").strip() or None,
+        "category": request.args.get("category", "").strip() or None,
+        "ends_after": _date_arg("ends_after"),
+        "ends_before": _date_arg("ends_before"),
+        "q": request.args.get("q", "").strip()[:200] or None,
+    }
+    page = keyset_page(filtered_contracts(args), Contract.id, request.args.get("cursor"), 50)
+    kept = {k: v for k, v in request.args.items() if k != "cursor"}
+    categories = list(
+        db.session.scalars(
+            select(Category)
+            .where(Category.workstream.in_(list(enabled_plugins())))
+            .order_by(Category.key)
+        )
+    )
+    return render_template(
+        "contracts/list.html",
+        page=page,
+        next_url=url_for("contract_pages.contracts", **kept, cursor=page["next"]) if page["next"] else None,
+        args=args,
+        councils=list(db.session.scalars(select(Council).order_by(Council.name))),
+        category_labels={c.key: c.label for c in categories},
+        categories=categories,
+        workstreams=enabled_plugins(),
+    )
