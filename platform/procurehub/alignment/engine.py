@@ -112,8 +112,10 @@ __all__ = [
     "NO_END_DATE",
     "CategorySettings",
     "Opportunity",
+    "category_groups",
     "data_quality_gaps",
     "find_opportunities",
+    "group_settings",
     "opportunity_key",
     "renewal_window",
 ]
@@ -311,12 +313,13 @@ def data_quality_gaps(items: Iterable[RenewalItem]) -> dict[str, list[RenewalIte
 # --------------------------------------------------------------------------------------------
 
 
-def _category_groups(
+def category_groups(
     present: Iterable[str], compatible: Mapping[str, Iterable[str]]
 ) -> dict[str, list[str]]:
     """Union-find over the compatibility graph restricted to the present categories.
 
-    Returns group key (smallest member) -> sorted member categories. O(C + E α(C)).
+    Returns group key (smallest member) -> sorted member categories. O(C + E α(C)). Public
+    so the tender plan groups categories exactly as the opportunities do.
     """
     parent = {c: c for c in present}
 
@@ -345,10 +348,13 @@ def _category_groups(
     return groups
 
 
-def _group_settings(
+def group_settings(
     members: list[str], settings: Mapping[str, CategorySettings], default: CategorySettings
 ) -> CategorySettings:
-    """Combined settings: largest lead time, smallest tolerance, largest minimum."""
+    """Combined settings: largest lead time, smallest tolerance, largest minimum.
+
+    Shared with the tender plan, so a group has one set of settings wherever it is shown.
+    """
     chosen = [settings.get(c, default) for c in members]
     return CategorySettings(
         lead_time_months=max(s.lead_time_months for s in chosen),
@@ -396,25 +402,25 @@ def find_opportunities(
             bucket = by_category[item.category] = []
         bucket.append((end, item.max_end_date, item))
 
-    groups = _category_groups(by_category, compatible)
+    groups = category_groups(by_category, compatible)
     for group_key in sorted(groups):
         members = groups[group_key]
-        group_settings = _group_settings(members, settings, default_settings)
-        yield from _sweep_group(group_key, members, by_category, group_settings, as_of, on_excluded)
+        combined = group_settings(members, settings, default_settings)
+        yield from _sweep_group(group_key, members, by_category, combined, as_of, on_excluded)
 
 
 def _sweep_group(
     group_key: str,
     categories: list[str],
     by_category: dict[str, list[tuple[date, date | None, RenewalItem]]],
-    group_settings: CategorySettings,
+    combined: CategorySettings,
     as_of: date,
     on_excluded: Callable[[RenewalItem, str], None] | None,
 ) -> Iterator[Opportunity]:
     """Maximal cliques of one group's interval graph with enough councils (see module doc)."""
-    tolerance = group_settings.tolerance_months
-    lead = group_settings.lead_time_months
-    min_councils = group_settings.min_councils
+    tolerance = combined.tolerance_months
+    lead = combined.lead_time_months
+    min_councils = combined.min_councils
     as_of_ord = as_of.toordinal()
 
     # (start, end, source, source_id, item): windows as day ordinals, identity as tie-break
