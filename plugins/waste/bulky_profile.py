@@ -157,7 +157,7 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         "days",
         "days",
         False,
-        "Average working or calendar days a resident waits; say which in notes.",
+        "Average days a resident waits from asking for a collection to the uplift.",
     ),
     ProfileField(
         "contract_references",
@@ -223,7 +223,7 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 def _quote(value: Any) -> str:
     """The value as the officer typed it, short enough for a message."""
     try:
-        text = value if isinstance(value, str) else repr(value)
+        text = str(value) if isinstance(value, str | int | float | Decimal) else repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not break validation
         text = f"<{type(value).__name__}>"
     if len(text) > 60:
