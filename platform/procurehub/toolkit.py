@@ -16,7 +16,14 @@ from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.service import council_names
 from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
-from procurehub.exports import SheetSpec, neutralise_csv, write_csv, write_sheets, write_xlsx
+from procurehub.exports import (
+    MONEY_FORMAT,
+    SheetSpec,
+    neutralise_csv,
+    write_csv,
+    write_sheets,
+    write_xlsx,
+)
 from procurehub.extensions import JSONType, db, utcnow
 from procurehub.plugins import (
     CategorySpec,
@@ -55,6 +62,7 @@ def has_role(user: Any, *roles: str) -> bool:
 __all__ = [
     "CategorySpec",
     "JSONType",
+    "MONEY_FORMAT",
     "JobSpec",
     "Model",
     "NavEntry",

@@ -10,8 +10,11 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
+from . import cli
+
 plugin = tk.Plugin(
     key="digital",
     title="Digital",
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
+    cli=cli.cli,
 )

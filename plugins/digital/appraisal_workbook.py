@@ -29,7 +29,7 @@ from procurehub import toolkit as tk
 from .appraisal import Appraisal
 from .green_book import edition
 
-MONEY = tk.exports.MONEY_FORMAT
+MONEY = tk.MONEY_FORMAT
 RATE = "0.00%"
 FACTOR = "0.000000"
 RATIO = "0.0000"

@@ -20,7 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procurehub.alignment.engine import CategorySettings, opportunity_key
-from procurehub.alignment.plan import NO_PARTNER, TOO_LATE, TenderPlan, TenderPlanError, build_tender_plan, plan_json
+from procurehub.alignment.plan import (
+    NO_PARTNER,
+    TOO_LATE,
+    TenderPlan,
+    TenderPlanError,
+    build_tender_plan,
+    plan_json,
+)
 from procurehub.ingest.values import add_months
 from procurehub.plugins import RenewalItem
 

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     )
     from procurehub.api import register_api
 
-    register_api(app, api.opportunities)
+    register_api(app, api.opportunities, api.tender_plan)
     app.register_blueprint(views.bp)
     add_nav(app, NavEntry("Opportunities", "alignment_pages.opportunities"), 30)
     cli.init_app(app)

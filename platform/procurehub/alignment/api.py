@@ -163,3 +163,58 @@ class OpportunityItem(MethodView):
         )
         db.session.commit()
         return opp
+
+
+tender_plan = Blueprint(
+    "tender_plan",
+    __name__,
+    url_prefix="/api/v1/tender-plan",
+    description="The tender plan: which joint tenders to run, and by when each must start",
+)
+
+
+class PlanQuerySchema(ma.Schema):
+    category = fields.Str(validate=validate.Length(max=80))
+    as_of = fields.Date()
+
+
+class PlanItemSchema(ma.Schema):
+    source = fields.Str()
+    council_code = fields.Str()
+    reference = fields.Str(allow_none=True)
+
+
+class WaveSchema(ma.Schema):
+    id = fields.Str()
+    category = fields.Str()
+    councils = fields.List(fields.Str())
+    items = fields.List(fields.Nested(PlanItemSchema))
+    joint_start = fields.Str()
+    decision_deadline = fields.Str()
+    window_end = fields.Str()
+    total_value = fields.Float(allow_none=True)
+
+
+class AloneSchema(PlanItemSchema):
+    category = fields.Str()
+    reason = fields.Str()
+    advice = fields.Str(allow_none=True)
+
+
+class TenderPlanSchema(ma.Schema):
+    as_of = fields.Str()
+    waves = fields.List(fields.Nested(WaveSchema))
+    alone = fields.List(fields.Nested(AloneSchema))
+
+
+@tender_plan.route("")
+class TenderPlan(MethodView):
+    @tender_plan.arguments(PlanQuerySchema, location="query")
+    @tender_plan.response(200, TenderPlanSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The plan (DESIGN §3): every renewal in at most one wave, or alone with the reason."""
+        from datetime import date
+
+        from procurehub.alignment.tender_plan import plan_document
+
+        return plan_document(args.get("as_of") or date.today(), args.get("category"))

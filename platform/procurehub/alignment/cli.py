@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from procurehub.accounts import service as accounts
 from procurehub.cli import as_of_option
 
 
@@ -55,6 +56,46 @@ def alignment_run(as_of: Any, as_json: bool) -> None:
     if result.gaps:
         gaps = ", ".join(f"{code}: {n}" for code, n in result.gaps.items())
         click.echo(f"Contracts without an end date (cannot be aligned): {gaps}")
+
+
+@alignment.command("plan")
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object.")
+@with_appcontext
+def alignment_plan(as_of: Any, as_json: bool) -> None:
+    """The tender plan: which joint tenders to run, and by when each must start.
+
+    Every renewal is in at most one joint tender (a wave) or listed alone with the reason
+    (no_partner, too_late) and, where an interim extension would let it join a wave, advice.
+    """
+    import json as json_module
+    from datetime import date
+
+    from procurehub.alignment.tender_plan import plan_document
+
+    day = as_of.date() if as_of else date.today()
+    document = plan_document(day)
+    if as_json:
+        click.echo(json_module.dumps(document, ensure_ascii=False))
+        return
+    names = accounts.council_names()
+    click.echo(
+        f"Tender plan as of {day.isoformat()}: {len(document['waves'])} joint tenders, "
+        f"{len(document['alone'])} renewals alone."
+    )
+    for wave in document["waves"]:
+        councils = ", ".join(names.get(code, code) for code in wave["councils"])
+        click.echo(
+            f"  {wave['category']}: decide by {wave['decision_deadline']}, start "
+            f"{wave['joint_start']} ({len(wave['items'])} renewals: {councils})"
+        )
+    for alone in document["alone"]:
+        who = names.get(alone["council_code"], alone["council_code"])
+        advice = f" {alone['advice']}" if alone["advice"] else ""
+        click.echo(
+            f"  alone: {who} {alone['reference'] or '(no reference)'} "
+            f"[{alone['category']}] {alone['reason'].replace('_', ' ')}.{advice}"
+        )
 
 
 def init_app(app: Flask) -> None:
