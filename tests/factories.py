@@ -17,7 +17,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
+def make_app(database_url: str, tmp_path: Any, plugins: Any = None, **overrides: Any) -> Any:
     config = {
         "DATABASE_URL": database_url,
         "TESTING": True,
@@ -26,7 +26,7 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
         "WTF_CSRF_ENABLED": True,
     }
     config.update(overrides)
-    return create_app(config)
+    return create_app(config, plugins=plugins)
 
 
 def council(code: str = "S12000050", name: str = "North Lanarkshire Council") -> Any:
