@@ -11,13 +11,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import and_, or_, select
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from procurehub.accounts.authz import require_write
 from procurehub.alignment.models import OPPORTUNITY_STATUSES, Opportunity, OpportunityEvent
+from procurehub.alignment.queries import InvalidCursor, opportunity_query
 from procurehub.alignment.queries import decode_cursor as _decode
 from procurehub.alignment.queries import encode_cursor as _cursor
-from procurehub.alignment.queries import opportunity_query
 from procurehub.alignment.workflow import change_opportunity
 from procurehub.api.schemas import Money, page_schema
 from procurehub.extensions import db
@@ -122,7 +122,10 @@ class OpportunityList(MethodView):
         """Opportunities, most urgent decision deadline first."""
         stmt = opportunity_query(args)
         if args.get("cursor"):
-            deadline, ident = _decode(args["cursor"])
+            try:
+                deadline, ident = _decode(args["cursor"])
+            except InvalidCursor as exc:
+                raise BadRequest(str(exc)) from exc
             stmt = stmt.where(
                 or_(
                     Opportunity.decision_deadline > deadline,

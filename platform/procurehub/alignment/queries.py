@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest
 
 from procurehub.alignment.models import (
     Opportunity,
@@ -24,12 +23,16 @@ def encode_cursor(deadline: date, ident: int) -> str:
     )
 
 
+class InvalidCursor(ValueError):
+    """A cursor this hub did not give out (edited, truncated or from another list)."""
+
+
 def decode_cursor(cursor: str) -> tuple[date, int]:
     try:
         deadline, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return date.fromisoformat(deadline), int(ident)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadRequest(
+        raise InvalidCursor(
             "The cursor is not one this API gave out; start again without ?cursor=."
         ) from exc
 

@@ -14,6 +14,7 @@ from procurehub.accounts.service import AccountError, get_council
 from procurehub.api.schemas import page_schema
 from procurehub.contracts import service as contract_service
 from procurehub.contracts.models import Contract
+from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractQuerySchema, ContractSchema, ContractUpdateSchema
 from procurehub.contracts.service import filtered_contracts
 from procurehub.extensions import db
@@ -59,7 +60,10 @@ class ContractList(MethodView):
         except AccountError as exc:
             raise UnprocessableEntity(str(exc)) from exc
         require_write(current_user, council.id, what="contracts")
-        contract = contract_service.create_contract(council, data, user=current_user)
+        try:
+            contract = contract_service.create_contract(council, data, user=current_user)
+        except ContractRuleError as exc:
+            raise UnprocessableEntity(str(exc)) from exc
         db.session.commit()
         return contract
 
@@ -97,6 +101,9 @@ def _update(data: dict[str, Any], contract_id: int) -> Contract:
         raise UnprocessableEntity(
             "A contract cannot move to another council; create it there instead."
         )
-    contract_service.update_contract(contract, data, user=current_user)
+    try:
+        contract_service.update_contract(contract, data, user=current_user)
+    except ContractRuleError as exc:
+        raise UnprocessableEntity(str(exc)) from exc
     db.session.commit()
     return contract

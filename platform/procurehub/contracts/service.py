@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
-from werkzeug.exceptions import UnprocessableEntity
 
 from procurehub.accounts.models import Council
 from procurehub.audit import service as audit
 from procurehub.contracts.fields import EDITABLE_FIELDS
 from procurehub.contracts.models import Contract
-from procurehub.contracts.rules import ContractRuleError, derive_fields
+from procurehub.contracts.rules import derive_fields
 from procurehub.extensions import db
 from procurehub.workstreams.registry import all_categories
 
@@ -28,10 +27,7 @@ def snapshot(contract: Contract) -> dict[str, Any]:
 
 
 def _derive(values: dict[str, Any]) -> None:
-    try:
-        derive_fields(values, categories=set(all_categories()))
-    except ContractRuleError as exc:
-        raise UnprocessableEntity(str(exc)) from exc
+    derive_fields(values, categories=set(all_categories()))  # ContractRuleError: the caller's to show
 
 
 def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Contract:

@@ -21,12 +21,13 @@ import marshmallow as ma
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import NotFound
 
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council
 from procurehub.audit.models import AuditEvent
 from procurehub.contracts.models import COLLABORATION_INTEREST, CONTRACT_STATUSES, Contract
+from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractUpdateSchema
 from procurehub.contracts.service import filtered_contracts, update_contract
 from procurehub.extensions import db
@@ -454,9 +455,9 @@ def edit(contract_id: int) -> Any:
     try:
         update_contract(contract, changes, user=current_user)
         db.session.commit()
-    except HTTPException as exc:  # a rule of update_contract (e.g. an unknown category)
+    except ContractRuleError as exc:  # a rule of update_contract (e.g. an unknown category)
         db.session.rollback()
-        return _edit_page(contract, raw, [("title", exc.description or exc.name)], 422)
+        return _edit_page(contract, raw, [("title", str(exc))], 422)
     flash("Saved", "info")
     return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
 
