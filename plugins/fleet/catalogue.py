@@ -19,10 +19,11 @@ import csv
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .measures import (
     FleetError,
@@ -32,12 +33,14 @@ from .measures import (
     parse_battery_warranty,
     parse_measure,
 )
+from .standard_spec import StandardSpec, check_compliance
 
 __all__ = [
     "CatalogueError",
     "CatalogueModel",
     "CatalogueRead",
     "RowError",
+    "catalogue_report",
     "normalise_heading",
     "read_catalogue",
 ]
@@ -269,3 +272,24 @@ def _row_models(
                            cell("notes"), extra)
         )
     return out
+
+
+def catalogue_report(
+    models: Iterable[CatalogueModel], standard: StandardSpec
+) -> dict[str, list[dict[str, Any]]]:
+    """Each model checked against the adopted standard, in the shape the
+    ``fleet import-catalogue --json`` report prints (§4): ``compliant`` is null when a
+    mandatory figure is unknown; ``failures`` are the mandatory failures."""
+    out = []
+    for model in models:
+        compliance = check_compliance(standard, model.figures)
+        gvw = model.gvw_kg
+        out.append({
+            "make": model.make,
+            "model": model.model,
+            "variant": model.variant,
+            "gvw_kg": None if gvw is None else (int(gvw) if gvw == int(gvw) else float(gvw)),
+            "compliant": compliance.compliant,
+            "failures": [dict(f) for f in compliance.failures],
+        })
+    return {"models": out}

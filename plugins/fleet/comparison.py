@@ -167,22 +167,22 @@ def compare(standard: StandardSpec, specs: Sequence[NamedFigures]) -> Comparison
         rows.append(ComparisonRow(requirement.attribute, requirement.label, requirement.unit,
                                   requirement.describe(), requirement.mandatory, cells))
     required = {r.attribute for r in standard.requirements}
+    derived = [figures_for_standard(standard, s.figures) for s in specs]
     extra: list[str] = []
-    for spec in specs:
-        for attribute, figure in figures_for_standard(standard, spec.figures).items():
+    for figures in derived:
+        for attribute, figure in figures.items():
             if attribute in required or attribute in extra or attribute in IDENTITY:
                 continue
             if figure is not None and _shown(figure) != "not stated":
                 extra.append(attribute)
     for attribute in extra:
-        cells = []
-        for spec in specs:
-            shown = _shown(figures_for_standard(standard, spec.figures).get(attribute))
-            label = attribute.replace("_", " ").capitalize()
-            cells.append(ComparisonCell(shown, "not-required",
-                                        f"{label}: the standard sets no requirement"))
-        rows.append(ComparisonRow(attribute, attribute.replace("_", " ").capitalize(), None, "",
-                                  None, tuple(cells)))
+        label = attribute.replace("_", " ").capitalize()
+        cells = tuple(
+            ComparisonCell(_shown(figures.get(attribute)), "not-required",
+                           f"{label}: the standard sets no requirement")
+            for figures in derived
+        )
+        rows.append(ComparisonRow(attribute, label, None, "", None, cells))
     return ComparisonTable(standard.vehicle_class, standard.version, tuple(names), tuple(rows),
                            compliance)
 

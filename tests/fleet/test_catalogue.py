@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plugins.fleet.catalogue import CatalogueError, normalise_heading, read_catalogue
+from plugins.fleet.catalogue import (
+    CatalogueError,
+    catalogue_report,
+    normalise_heading,
+    read_catalogue,
+)
+from plugins.fleet.standard_spec import phase1_evan_standard
 
 D = Decimal
 # The real file, byte for byte as in /work/shared/data/real (the ingest tests keep the copy).
@@ -155,3 +162,19 @@ def test_any_text_reads_or_is_refused_with_a_catalogue_error(body):
     except CatalogueError:
         return
     assert all(m.make and m.model for m in read.models)
+
+
+def test_catalogue_report_has_the_cli_json_shape(real):
+    report = catalogue_report(real.models, phase1_evan_standard())
+    assert json.loads(json.dumps(report)) == report  # plain JSON values only
+    rows = report["models"]
+    assert len(rows) == 18
+    assert all(set(r) == {"make", "model", "variant", "gvw_kg", "compliant", "failures"}
+               for r in rows)
+    e425 = next(r for r in rows if r["variant"].startswith("425"))
+    assert e425 == {"make": "Ford", "model": "E-Transit", "variant": "425 (4.25 t) panel van",
+                    "gvw_kg": 4250, "compliant": False,
+                    "failures": [{"attribute": "gvw_kg", "required": "max 3,500 kg",
+                                  "actual": "4,250 kg"}]}
+    custom = next(r for r in rows if r["model"] == "E-Transit Custom")
+    assert (custom["gvw_kg"], custom["compliant"], custom["failures"]) == (None, None, [])
