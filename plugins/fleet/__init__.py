@@ -10,8 +10,12 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
+from . import cli
+
 plugin = tk.Plugin(
     key="fleet",
     title="Fleet",
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
+    models="plugins.fleet.models",
+    cli=cli.cli,
 )
