@@ -31,7 +31,7 @@ from .alignment.workflow import change_opportunity
 from .api.alerting import opportunity_query
 from .authz import can_write
 from .extensions import db
-from .ingest.values import add_months
+from .ingest.extension_terms import add_months
 from .models import Category, Council
 from .plugins import NavEntry, enabled_plugins
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import accounts
 from .contracts import create_contract
 from .extensions import db
-from .ingest.values import add_months
+from .ingest.extension_terms import add_months
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -199,6 +199,6 @@ def load(seed: int = 2026, today: date | None = None) -> None:
 
 
 def _periods(extension: str) -> list[int]:
-    from .ingest.values import parse_extension_terms
+    from .ingest.extension_terms import parse_extension_terms
 
     return parse_extension_terms(extension).value or []

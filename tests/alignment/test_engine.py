@@ -34,7 +34,7 @@ from procurehub.alignment import (
     opportunity_key,
     renewal_window,
 )
-from procurehub.ingest.values import add_months
+from procurehub.ingest.extension_terms import add_months
 from procurehub.plugins import RenewalItem
 
 AS_OF = date(2025, 1, 1)

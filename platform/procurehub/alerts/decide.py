@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
 from ..extensions import db
-from ..ingest.values import add_months
+from ..ingest.extension_terms import add_months
 from ..models import Category, Contract, Council, Upload, User, utcnow
 from .models import Alert, Delivery, Subscription
 

@@ -102,7 +102,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from procurehub.ingest.values import add_months
+from procurehub.ingest.extension_terms import add_months
 from procurehub.plugins import RenewalItem
 
 __all__ = [

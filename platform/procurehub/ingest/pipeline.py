@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..contract_rules import derive_fields, derive_status
-from . import values as v
+from . import extension_terms as v
 from .classify import Classifier
 from .ocds import ROW_FIELDS as OCDS_FIELDS
 from .ocds import iter_ocds_rows

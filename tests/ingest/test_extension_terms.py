@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procurehub.ingest import values as V
-from procurehub.ingest.values import (
+from procurehub.ingest import extension_terms as V
+from procurehub.ingest.extension_terms import (
     Money,
     Parsed,
     add_months,
