@@ -31,9 +31,9 @@ from .alignment.workflow import change_opportunity
 from .api.alerting import opportunity_query
 from .authz import can_write
 from .extensions import db
-from .ingest.extension_terms import add_months
 from .models import Category, Council
 from .plugins import NavEntry, enabled_plugins
+from .renewal_dates import add_months
 
 bp = Blueprint("alignment_pages", __name__)
 

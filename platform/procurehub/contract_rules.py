@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .ingest.extension_terms import max_end_date as extended_end
+from .renewal_dates import max_end_date as extended_end
 
 UNCLASSIFIED = "unclassified"
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import accounts
 from .contracts import create_contract
 from .extensions import db
-from .ingest.extension_terms import add_months
+from .renewal_dates import add_months
 
 DEMO_PASSWORD = "demo-password-2026"
 

@@ -24,7 +24,6 @@ from .contract_fields import CANONICAL_FIELDS
 from .contracts import snapshot
 from .extensions import db
 from .ingest.classify import Classifier, normalise_label, rules_from_specs
-from .ingest.extension_terms import clean_text
 from .ingest.pipeline import (
     ParsedRow,
     Problem,
@@ -37,6 +36,7 @@ from .ingest.pipeline import (
     row_key,
 )
 from .ingest.safety import RegisterFileError
+from .ingest.text import clean_text
 from .models import Contract, Council, CouncilCategoryLabel, CouncilColumnMapping, Upload, utcnow
 from .plugins import all_categories
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from procurehub.ingest.extension_terms import parse_date, parse_extension_terms, parse_status
+from procurehub.ingest.codes import parse_status
+from procurehub.ingest.dates import parse_date
+from procurehub.ingest.extension_terms import parse_extension_terms
 from procurehub.ingest.ocds import iter_ocds_rows
 from procurehub.ingest.ocds_export import (
     CONTRACT_STATUS,

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
 from ..extensions import db
-from ..ingest.extension_terms import add_months
 from ..models import Category, Contract, Council, Upload, User, utcnow
+from ..renewal_dates import add_months
 from .models import Alert, Delivery, Subscription
 
 DEFAULT_THRESHOLDS = (24, 12, 6, 3)
