@@ -161,14 +161,16 @@ def save_column_mapping(council: Council, mapping: dict[str, str], *, user: Any)
 
 
 def build_classifier(council: Council) -> Classifier:
-    specs = [(plugin.key, spec) for plugin, spec in all_categories().values()]
+    categories = all_categories().values()
+    specs = [(plugin.key, spec) for plugin, spec in categories]
     labels = {
         r.label: r.category
         for r in db.session.scalars(
             select(CouncilCategoryLabel).where(CouncilCategoryLabel.council_id == council.id)
         )
     }
-    return Classifier(rules_from_specs(specs), labels)
+    names = {plugin.key: (plugin.title, *plugin.label_names) for plugin, _spec in categories}
+    return Classifier(rules_from_specs(specs), labels, names)
 
 
 class RegisterImport:

@@ -14,5 +14,6 @@ plugin = tk.Plugin(
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
     blueprints=(routes.api_blueprint, views.web_blueprint),
     renewal_items=renewals.renewal_items,
+    label_names=("vehicle", "vehicles"),
     nav=(tk.NavEntry("Fleet", "fleet.overview"),),
 )
