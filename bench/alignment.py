@@ -142,7 +142,7 @@ class HubBuilder:
         self._add_months_cache: dict[tuple[date, int], date] = {}
 
     def add_months(self, d: date, months: int) -> date:
-        from procurehub.ingest.values import add_months
+        from procurehub.renewal_dates import add_months
 
         key = (d, months)
         r = self._add_months_cache.get(key)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from procurehub.accounts import service as accounts
 from procurehub.contracts.service import create_contract
 from procurehub.extensions import db
-from procurehub.ingest.values import add_months
+from procurehub.renewal_dates import add_months
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -204,7 +204,7 @@ def load(seed: int = 2026, today: date | None = None) -> None:
 
 
 def _periods(extension: str) -> list[int]:
-    from procurehub.ingest.values import parse_extension_terms
+    from procurehub.ingest.extension_terms import parse_extension_terms
 
     return parse_extension_terms(extension).value or []
 

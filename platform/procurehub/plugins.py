@@ -98,6 +98,9 @@ class Plugin:
     - `cli`: a click group (or a callable returning one) added as `procurehub <key> …`.
     - `jobs`: callable returning JobSpecs for the scheduler process.
     - `renewal_items`: callable(as_of) yielding RenewalItems for the alignment engine.
+    - `label_names`: words councils use for this workstream in their own category labels,
+      besides its key and title (digital: "ICT", "IT"). A register row whose label names one
+      workstream is classified into it even when its category is unclear.
     """
 
     key: str
@@ -109,6 +112,7 @@ class Plugin:
     cli: Callable[[], Any] | None = None
     jobs: Callable[[], Iterable[JobSpec]] | None = None
     renewal_items: Callable[[date], Iterable[RenewalItem]] | None = None
+    label_names: Sequence[str] = ()
 
     def category_key(self, short_key: str) -> str:
         return f"{self.key}.{short_key}"

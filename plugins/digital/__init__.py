@@ -17,4 +17,5 @@ plugin = tk.Plugin(
     title="Digital",
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
     cli=cli.cli,
+    label_names=("ICT", "IT", "information technology", "technology"),
 )

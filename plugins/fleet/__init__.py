@@ -18,4 +18,5 @@ plugin = tk.Plugin(
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
     models="plugins.fleet.models",
     cli=cli.cli,
+    label_names=("vehicle", "vehicles"),
 )

@@ -15,4 +15,5 @@ plugin = tk.Plugin(
     key="waste",
     title="Waste",
     categories=tk.categories_from_csv(Path(__file__).with_name("categories.csv")),
+    label_names=("refuse", "recycling", "cleansing"),
 )

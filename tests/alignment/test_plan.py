@@ -28,8 +28,8 @@ from procurehub.alignment.plan import (
     build_tender_plan,
     plan_json,
 )
-from procurehub.ingest.values import add_months
 from procurehub.plugins import RenewalItem
+from procurehub.renewal_dates import add_months
 
 AS_OF = date(2025, 1, 1)
 RESIDUAL = "waste.residual_treatment"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from factories import PASSWORD, contract, council, user
 from procurehub.alignment.models import Opportunity, OpportunityEvent
 from procurehub.extensions import db
-from procurehub.ingest.values import add_months
+from procurehub.renewal_dates import add_months
 
 pytestmark = pytest.mark.browser
 

@@ -50,6 +50,7 @@ def test_rules_from_specs_prefixes_keys_and_flags_catch_alls() -> None:
     assert {rule.key for rule in RULES if rule.catch_all} == {
         "waste.other",
         "fleet.other_vehicles",
+        "fleet.other",
         "digital.other_software",
     }
     assert [rule.key.split(".")[0] for rule in RULES][0] == "waste"
@@ -363,6 +364,131 @@ def test_blank_everything_is_unclassified(classifier: Classifier, kwargs: dict) 
     assert classifier.classify(**kwargs) == Classification(UNCLASSIFIED, "none")
 
 
+# --- a council label that names a workstream (issue 8, item 6) --------------------------------
+
+
+def _workstream_names() -> dict[str, tuple[str, ...]]:
+    """The names the shipped plugins give their workstreams, as the importer passes them."""
+    from plugins.digital import plugin as digital
+    from plugins.fleet import plugin as fleet
+    from plugins.waste import plugin as waste
+
+    return {p.key: (p.title, *p.label_names) for p in (waste, fleet, digital)}
+
+
+@pytest.fixture(scope="module")
+def named() -> Classifier:
+    return Classifier(RULES, None, _workstream_names())
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # a category of the workstream in the label's own words
+        ("Waste - Bulky Uplift", "waste.bulky"),
+        ("Fleet: vehicle hire", "fleet.leasing"),
+        ("Refuse collection", "waste.collection"),
+        # a word only one category of the workstream uses
+        ("Fleet - Tyre Supply", "fleet.maintenance"),
+        ("Waste: Cleansing", "waste.street_cleansing"),
+        ("Housing IT", "digital.housing_management_system"),
+        # the workstream and nothing more specific: its general category
+        ("Waste Management", "waste.other"),
+        ("Waste - Skip hire", "waste.other"),
+        ("WASTE", "waste.other"),
+        ("Recycling", "waste.other"),
+        ("Fleet: fuel cards", "fleet.other"),
+        ("Fleet", "fleet.other"),
+        ("Fleet Management", "fleet.other"),
+        ("ICT / Digital", "digital.other_software"),
+        ("ICT", "digital.other_software"),
+        ("Information Technology", "digital.other_software"),
+    ],
+)
+def test_a_label_naming_a_workstream_is_never_unclassified(
+    named: Classifier, label: str, expected: str
+) -> None:
+    assert named.classify(category_label=label) == Classification(expected, "label")
+    # the same from a "Category" column holding the council's own heading
+    assert named.classify(category=label) == Classification(expected, "label")
+
+
+def test_the_workstream_key_is_a_name_without_any_configuration(classifier: Classifier) -> None:
+    assert classifier.classify(category_label="Waste - Skip hire") == Classification(
+        "waste.other", "label"
+    )
+    assert classifier.classify(category_label="ICT / Digital") == Classification(
+        "digital.other_software", "label"
+    )
+    # "ICT" alone is only a name when the plugin says so
+    assert classifier.classify(category_label="ICT").category == UNCLASSIFIED
+
+
+def test_the_named_workstream_wins_a_tie(named: Classifier) -> None:
+    # both fleet and digital own "Fleet management system"; the label says digital
+    result = named.classify(category_label="Digital - Fleet management system")
+    assert result == Classification("digital.fleet_management_system", "label")
+    result = named.classify(category_label="Digital", title="Tranman fleet management system")
+    assert result == Classification("digital.fleet_management_system", "keywords")
+    result = named.classify(category_label="Fleet", title="Tranman fleet management system")
+    assert result == Classification("fleet.fleet_management_system", "keywords")
+
+
+def test_the_named_workstream_wins_within_one_text(named: Classifier) -> None:
+    result = named.classify(category_label="Waste", title="Kerbside collection and electric vans")
+    assert result == Classification("waste.collection", "keywords")
+
+
+def test_specific_words_of_another_workstream_still_win(named: Classifier) -> None:
+    # A waste department buying refuse collection vehicles: the title says what they are.
+    result = named.classify(category_label="Waste", title="Refuse collection vehicles")
+    assert result == Classification("fleet.rcv", "keywords")
+    result = named.classify(category_label="Waste", cpv_codes=["34144511"])
+    assert result == Classification("fleet.rcv", "cpv")
+
+
+def test_a_catch_all_of_the_named_workstream_is_used(named: Classifier) -> None:
+    result = named.classify(category_label="Fleet", title="Purchase of motor vehicles")
+    assert result == Classification("fleet.other_vehicles", "keywords")
+    result = named.classify(category_label="Fleet", cpv_codes=["34100000"], title="Lot 3")
+    assert result == Classification("fleet.other_vehicles", "cpv")
+
+
+def test_catch_alls_of_another_workstream_give_way_to_the_label(named: Classifier) -> None:
+    result = named.classify(category_label="Waste", title="Software licence renewal")
+    assert result == Classification("waste.other", "label")
+    result = named.classify(category_label="Waste", cpv_codes=["48000000"], title="Lot 1")
+    assert result == Classification("waste.other", "label")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Waste & Fleet",  # two workstreams: neither
+        "Environmental Services",
+        "Social Care",
+        "Wasteland remediation",  # not the word "waste"
+        "Digitalisation",
+    ],
+)
+def test_labels_that_name_no_single_workstream_change_nothing(
+    named: Classifier, label: str
+) -> None:
+    assert named.classify(category_label=label) == Classification(UNCLASSIFIED, "none")
+
+
+def test_a_saved_label_still_wins_over_the_workstream_name() -> None:
+    classifier = Classifier(RULES, {"fleet social care": "unclassified"}, _workstream_names())
+    assert classifier.classify(category_label="Fleet - Social Care") == Classification(
+        UNCLASSIFIED, "saved_label"
+    )
+
+
+def test_a_name_two_workstreams_claim_names_neither() -> None:
+    classifier = Classifier(RULES, None, {"waste": ("services",), "fleet": ("services",)})
+    assert classifier.classify(category_label="Services") == Classification(UNCLASSIFIED, "none")
+
+
 # --- memoisation --------------------------------------------------------------------------------
 
 
@@ -397,6 +523,7 @@ _cpv_like = st.one_of(
 )
 _maybe_text = st.one_of(st.none(), st.text(max_size=60))
 _PROPERTY_CLASSIFIER = Classifier(RULES, {"social care": "unclassified", "uplifts": "waste.bulky"})
+_NAMED_PROPERTY_CLASSIFIER = Classifier(RULES, None, _workstream_names())
 
 
 @settings(max_examples=300, deadline=None)
@@ -428,3 +555,25 @@ def test_classify_never_raises_and_returns_known_key(
         assert result.category == UNCLASSIFIED
     if result.category == UNCLASSIFIED:
         assert result.how in {"none", "saved_label"}
+
+
+_LABEL_WORDS = ["skip", "hire", "lot", "2", "supply", "of", "bulky", "tyre", "housing", "misc"]
+_LABEL_WORDS += ["uplift", "parts", "&", "-", ":", "cards", "services", "vans", "licence"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    workstream=st.sampled_from(["Waste", "Fleet", "Digital", "ICT", "Refuse", "Vehicles", "IT"]),
+    words=st.lists(st.sampled_from(_LABEL_WORDS), max_size=5),
+    title=st.one_of(st.none(), st.lists(st.sampled_from(_LABEL_WORDS), max_size=5).map(" ".join)),
+    cpv_codes=st.lists(st.sampled_from(["90500000", "48000000", "34100000", "79000000"]), max_size=2),
+)
+def test_a_label_naming_one_workstream_is_never_unclassified(
+    workstream: str, words: list[str], title: str | None, cpv_codes: list[str]
+) -> None:
+    label = " ".join([workstream, *words])
+    result = _NAMED_PROPERTY_CLASSIFIER.classify(
+        category_label=label, title=title, cpv_codes=cpv_codes
+    )
+    assert result.category in KEYS
+    assert result.how in {"label", "keywords", "cpv"}

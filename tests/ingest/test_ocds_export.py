@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from procurehub.ingest.codes import parse_status
+from procurehub.ingest.dates import parse_date
+from procurehub.ingest.extension_terms import parse_extension_terms
 from procurehub.ingest.ocds import iter_ocds_rows
 from procurehub.ingest.ocds_export import (
     CONTRACT_STATUS,
@@ -20,7 +23,6 @@ from procurehub.ingest.ocds_export import (
     contract_release,
     write_release_package,
 )
-from procurehub.ingest.values import parse_date, parse_extension_terms, parse_status
 
 PUBLISHED = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
 NAMES = {"S12000050": "North Lanarkshire Council", "S12000006": "Dumfries and Galloway Council"}

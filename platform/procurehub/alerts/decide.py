@@ -23,8 +23,8 @@ from procurehub.alerts.models import Alert, Delivery, Subscription
 from procurehub.alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db, utcnow
-from procurehub.ingest.values import add_months
 from procurehub.registers.models import Upload
+from procurehub.renewal_dates import add_months
 from procurehub.workstreams.models import Category
 
 DEFAULT_THRESHOLDS = (24, 12, 6, 3)

@@ -102,8 +102,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from procurehub.ingest.values import add_months
 from procurehub.plugins import RenewalItem
+from procurehub.renewal_dates import add_months
 
 __all__ = [
     "DEFAULT_SETTINGS",

@@ -30,7 +30,7 @@ from procurehub.alignment.queries import opportunity_query
 from procurehub.alignment.timeline import TimelineRow, render_timeline_svg
 from procurehub.alignment.workflow import change_opportunity
 from procurehub.extensions import db
-from procurehub.ingest.values import add_months
+from procurehub.renewal_dates import add_months
 from procurehub.web.forms import query_arg, without_nul
 from procurehub.workstreams.categories import category_labels, enabled_categories
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from procurehub.ingest.values import max_end_date as extended_end
+from procurehub.renewal_dates import max_end_date as extended_end
 
 UNCLASSIFIED = "unclassified"
 

@@ -13,12 +13,31 @@ the evidence in order of how much a person stands behind it:
    officer from a controlled vocabulary;
 4. ``label``       - words in the council's own category label;
 5. ``keywords``    - words in the title, then in the description;
-6. ``none``        - nothing matched.
+6. ``label``       - the council's label names a workstream ("Waste - Skip hire", "ICT /
+   Digital", "Fleet: fuel cards") but no category of it: the category of that workstream a
+   word of the label points to, else the workstream's general category;
+7. ``none``        - nothing matched.
 
-Broad "catch-all" categories (``waste.other``, ``fleet.other_vehicles``,
+Broad "catch-all" categories (``waste.other``, ``fleet.other``, ``fleet.other_vehicles``,
 ``digital.other_software``) are only used when nothing more specific matches, because an
 opportunity in "other waste services" is much less useful to the workstream than one in
 "food waste".
+
+A label that names one workstream (its key, its title or one of the names its plugin gives,
+e.g. "ICT" for digital) is the council saying where the contract belongs, so:
+
+* among the matches in one text (label, title or description), that workstream's category
+  wins ("Digital - Fleet management system" is ``digital.fleet_management_system``);
+* a specific category of another workstream still wins (a "Waste" label on "Refuse collection
+  vehicles" is ``fleet.rcv``: the specific words are stronger evidence than a department);
+* otherwise the row is never ``unclassified``: a word of the label that only one category of
+  the workstream uses ("Fleet - tyre supply" → maintenance) picks it; else a catch-all of the
+  workstream that the label, title, description or CPV codes match ("Fleet", "Purchase of
+  motor vehicles" → ``fleet.other_vehicles``); else the workstream's general category (its
+  catch-all keyed ``other``, else its first catch-all). Catch-alls of other workstreams (a
+  generic software CPV code on a "Waste" row) give way to the label.
+
+A label naming two workstreams ("Waste - collection vehicles") names neither.
 
 Why it is built this way:
 
@@ -163,6 +182,44 @@ def _plural_forms(phrase: str) -> list[str]:
     return forms
 
 
+# Words that say nothing about which category a label means ("Fleet - Supply and Services").
+_LABEL_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "contract",
+        "contracts",
+        "for",
+        "general",
+        "goods",
+        "in",
+        "management",
+        "misc",
+        "miscellaneous",
+        "of",
+        "or",
+        "other",
+        "provision",
+        "service",
+        "services",
+        "supplies",
+        "supply",
+        "the",
+        "to",
+        "various",
+        "works",
+    }
+)
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    """A word and its simple singular ("tyres" -> "tyre"), so plurals meet singulars."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return (word, word[:-1])
+    return (word,)
+
+
 class _PhraseMatcher:
     """Finds which rules' phrases occur in a text, on word boundaries.
 
@@ -182,31 +239,42 @@ class _PhraseMatcher:
             for plural in _plural_forms(phrase):
                 self._canonical.setdefault(plural, phrase)
         alternatives = sorted(self._canonical, key=lambda p: (-len(p), p))
-        self._pattern = (
+        self.pattern = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
             if alternatives
             else None
         )
-        self.best = functools.lru_cache(maxsize=_CACHE_SIZE)(self._best)
+        self._scores = functools.lru_cache(maxsize=_CACHE_SIZE)(self._score)
 
-    def _best(self, text: str) -> tuple[int | None, int | None]:
-        """(best specific rule index, best catch-all rule index) for a raw text, or None.
+    def _score(self, text: str) -> tuple[tuple[int, int], ...]:
+        """(rule index, score) of every rule with a phrase in the text.
 
         A rule's score is the length of its longest matching phrase (a more specific phrase
-        wins); ties go to the earlier rule.
+        wins).
         """
-        if self._pattern is None or not text:
-            return None, None
+        if self.pattern is None or not text:
+            return ()
         scores: dict[int, int] = {}
-        for match in self._pattern.finditer(normalise_label(text)):
+        for match in self.pattern.finditer(normalise_label(text)):
             phrase = self._canonical[match.group()]
             length = len(phrase)
             for index in self._owners[phrase]:
                 if scores.get(index, 0) < length:
                     scores[index] = length
+        return tuple(scores.items())
+
+    def best(
+        self, text: str, among: frozenset[int] | None = None
+    ) -> tuple[int | None, int | None]:
+        """(best specific rule index, best catch-all rule index) for a raw text, or None.
+
+        Only rules in ``among`` count when it is given; ties go to the earlier rule.
+        """
         specific: tuple[int, int] | None = None
         catch_all: tuple[int, int] | None = None
-        for index, score in scores.items():
+        for index, score in self._scores(text):
+            if among is not None and index not in among:
+                continue
             candidate = (score, -index)
             if self._catch_all[index]:
                 if catch_all is None or candidate > catch_all:
@@ -231,7 +299,10 @@ class Classifier:
     """
 
     def __init__(
-        self, rules: Iterable[CategoryRule], label_mapping: Mapping[str, str] | None = None
+        self,
+        rules: Iterable[CategoryRule],
+        label_mapping: Mapping[str, str] | None = None,
+        workstream_names: Mapping[str, Iterable[str]] | None = None,
     ):
         self._rules: tuple[CategoryRule, ...] = tuple(rules)
         self._index: dict[str, int] = {}
@@ -276,8 +347,89 @@ class Classifier:
             _add_owner(label_owners, normalise_label(rule.label), index)
         self._keywords = _PhraseMatcher(keyword_owners, catch_all)
         self._labels = _PhraseMatcher(label_owners, catch_all)
+        self._init_workstreams(workstream_names or {})
 
         self._cached = functools.lru_cache(maxsize=_CACHE_SIZE)(self._classify)
+
+    def _init_workstreams(self, extra_names: Mapping[str, Iterable[str]]) -> None:
+        """Names of each workstream, its rules, its general category and its telling words."""
+        workstreams: dict[str, list[int]] = {}
+        for index, rule in enumerate(self._rules):
+            workstreams.setdefault(rule.key.partition(".")[0], []).append(index)
+        self._workstream_rules = {w: frozenset(ix) for w, ix in workstreams.items()}
+
+        owners: dict[str, set[str]] = {}
+        for workstream in workstreams:
+            names = [workstream, *extra_names.get(workstream, ())]
+            for name in names:
+                normalised = normalise_label(_as_text(name))
+                if normalised:
+                    owners.setdefault(normalised, set()).add(workstream)
+        # A name two workstreams claim names neither.
+        self._workstream_of_name = {n: next(iter(w)) for n, w in owners.items() if len(w) == 1}
+        alternatives = sorted(self._workstream_of_name, key=lambda n: (-len(n), n))
+        self._workstream_names_re = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+            if alternatives
+            else None
+        )
+
+        # The general category: the catch-all keyed "<workstream>.other", else the first one.
+        self._general: dict[str, int] = {}
+        for workstream, indexes in workstreams.items():
+            catch_alls = [i for i in indexes if self._rules[i].catch_all]
+            named_other = [i for i in catch_alls if self._rules[i].key.endswith(".other")]
+            if named_other or catch_alls:
+                self._general[workstream] = (named_other or catch_alls)[0]
+
+        # Telling words: a word of a category's label or keywords that no other category of
+        # the same workstream uses ("tyre" is maintenance's, "vehicle" is nobody's).
+        self._telling: dict[str, dict[str, int]] = {}
+        for workstream, indexes in workstreams.items():
+            users: dict[str, set[int]] = {}
+            for index in indexes:
+                rule = self._rules[index]
+                for phrase in (rule.label, *rule.keywords):
+                    for word in normalise_label(phrase).split():
+                        if word in _LABEL_STOPWORDS or len(word) < 3:
+                            continue
+                        for form in _word_forms(word):
+                            users.setdefault(form, set()).add(index)
+            self._telling[workstream] = {
+                w: next(iter(ix)) for w, ix in users.items() if len(ix) == 1
+            }
+
+    def _named_workstream(self, label: str) -> str | None:
+        """The one workstream a council's label names, if it names exactly one.
+
+        Names inside a category's own phrase do not count when others remain: in "Digital -
+        Fleet management system" the word "fleet" belongs to the phrase, and the label names
+        digital.
+        """
+        if not label or self._workstream_names_re is None:
+            return None
+        text = normalise_label(label)
+        pattern = self._labels.pattern
+        outside = pattern.sub(" ", text) if pattern is not None else text
+        for candidate in (outside, text):
+            named = {
+                self._workstream_of_name[m.group()]
+                for m in self._workstream_names_re.finditer(candidate)
+            }
+            if named:
+                return next(iter(named)) if len(named) == 1 else None
+        return None
+
+    def _told_by(self, workstream: str, label: str) -> int | None:
+        """The category of the workstream the label's telling words all point to, if one."""
+        telling = self._telling.get(workstream, {})
+        pointed = set()
+        for word in normalise_label(label).split():
+            for form in _word_forms(word):
+                if form in telling:
+                    pointed.add(telling[form])
+                    break
+        return pointed.pop() if len(pointed) == 1 else None
 
     @property
     def rules(self) -> tuple[CategoryRule, ...]:
@@ -341,23 +493,48 @@ class Classifier:
 
         # Label, title, description in that order; a specific category from any of them beats
         # a catch-all from any of them. Texts are only matched until a specific one is found.
+        # Within one text, a category of the workstream the label names beats one of another
+        # workstream.
+        workstream = self._named_workstream(label)
+        among = self._workstream_rules.get(workstream) if workstream else None
         sources = (
             (self._labels, label, "label"),
             (self._keywords, _as_text(title), "keywords"),
             (self._keywords, _as_text(description), "keywords"),
         )
-        first_catch_all: tuple[int, str] | None = None
+        catch_alls: list[tuple[int, str]] = []
         for matcher, text, how in sources:
             if not text:
                 continue
             specific, catch_all = matcher.best(text)
+            if among is not None and specific is not None:
+                preferred = matcher.best(text, among)[0]
+                specific = specific if preferred is None else preferred
             if specific is not None:
                 return Classification(
                     self._rules[specific].key, "cpv" if cpv_index is not None else how
                 )
-            if catch_all is not None and first_catch_all is None:
-                first_catch_all = (catch_all, how)
+            if among is not None and catch_all is not None:
+                preferred = matcher.best(text, among)[1]
+                catch_all = catch_all if preferred is None else preferred
+            if catch_all is not None:
+                catch_alls.append((catch_all, how))
 
+        if workstream is not None:
+            # The label names a workstream but no category of it: never unclassified.
+            found = self._told_by(workstream, label)
+            if found is not None:
+                return Classification(self._rules[found].key, "label")
+            for index, how in catch_alls:
+                if index in among:
+                    return Classification(self._rules[index].key, how)
+            if cpv_index is not None and cpv_index in among:
+                return Classification(self._rules[cpv_index].key, "cpv")
+            general = self._general.get(workstream)
+            if general is not None:
+                return Classification(self._rules[general].key, "label")
+
+        first_catch_all = catch_alls[0] if catch_alls else None
         if cpv_index is not None:
             return Classification(self._rules[cpv_index].key, "cpv")
         if first_catch_all is not None:

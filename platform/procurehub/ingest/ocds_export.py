@@ -216,7 +216,7 @@ def _periods(value: Any) -> list[int]:
 
 def _periods_text(periods: list[int]) -> str:
     """``[12, 12, 6]`` -> ``Extension options: 2 x 12 months and 1 x 6 months`` (which
-    :func:`procurehub.ingest.values.parse_extension_terms` reads back as the same list)."""
+    :func:`procurehub.ingest.extension_terms.parse_extension_terms` reads back as the same list)."""
     groups: list[list[int]] = []
     for months in periods:
         if groups and groups[-1][0] == months:

@@ -19,13 +19,24 @@ from functools import lru_cache
 from typing import Any
 
 from procurehub.contracts.rules import derive_fields, derive_status
-from procurehub.ingest import values as v
 from procurehub.ingest.classify import Classifier
+from procurehub.ingest.codes import (
+    parse_collaboration_interest,
+    parse_company_number,
+    parse_cpv_codes,
+    parse_status,
+    parse_yes_no,
+)
+from procurehub.ingest.dates import parse_date
+from procurehub.ingest.extension_terms import parse_extension_terms
+from procurehub.ingest.money import amount_note, parse_money
 from procurehub.ingest.ocds import ROW_FIELDS as OCDS_FIELDS
 from procurehub.ingest.ocds import iter_ocds_rows
 from procurehub.ingest.readers import RegisterTable, read_register
 from procurehub.ingest.safety import RegisterFileError, check_upload
 from procurehub.ingest.synonyms import ColumnMapping, map_headings
+from procurehub.ingest.text import clean_text
+from procurehub.renewal_dates import add_months
 
 DATE_FIELDS = {"award_date": False, "start_date": False, "end_date": True, "max_end_date": True}
 MONEY_FIELDS = ("value_total", "value_annual")
@@ -43,15 +54,16 @@ KEPT_IN_EXTRA = ("category_label", "record_type", "contract_duration", "council_
 CACHE_SIZE = 1 << 16
 _NO_CELL: tuple[Any, Any] = (None, None)
 
-_parse_date = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_date)
-_parse_money = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_money)
-_parse_extension = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_extension_terms)
-_parse_cpv = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_cpv_codes)
-_parse_company = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.parse_company_number)
-_parse_yes_no = lru_cache(maxsize=1024, typed=True)(v.parse_yes_no)
-_parse_status = lru_cache(maxsize=1024, typed=True)(v.parse_status)
-_parse_interest = lru_cache(maxsize=1024, typed=True)(v.parse_collaboration_interest)
-_clean = lru_cache(maxsize=CACHE_SIZE, typed=True)(v.clean_text)
+_parse_date = lru_cache(maxsize=CACHE_SIZE, typed=True)(parse_date)
+_parse_money = lru_cache(maxsize=CACHE_SIZE, typed=True)(parse_money)
+_amount_note = lru_cache(maxsize=CACHE_SIZE, typed=True)(amount_note)
+_parse_extension = lru_cache(maxsize=CACHE_SIZE, typed=True)(parse_extension_terms)
+_parse_cpv = lru_cache(maxsize=CACHE_SIZE, typed=True)(parse_cpv_codes)
+_parse_company = lru_cache(maxsize=CACHE_SIZE, typed=True)(parse_company_number)
+_parse_yes_no = lru_cache(maxsize=1024, typed=True)(parse_yes_no)
+_parse_status = lru_cache(maxsize=1024, typed=True)(parse_status)
+_parse_interest = lru_cache(maxsize=1024, typed=True)(parse_collaboration_interest)
+_clean = lru_cache(maxsize=CACHE_SIZE, typed=True)(clean_text)
 
 # Longest values the database holds (the API's marshmallow schema applies the same limits).
 LENGTH_LIMITS = {"reference": 200, "procurement_route": 200}
@@ -313,11 +325,17 @@ class RowParser:
             out[name] = None
             if value is not None:
                 parsed = _parse_money(value)
-                if parsed.problem:
-                    problem(row.errors, heading, value, parsed.problem)
-                elif parsed.value is not None:
+                if parsed.value is None:
+                    if parsed.problem:
+                        problem(row.errors, heading, value, parsed.problem)
+                else:
                     out[name] = parsed.value.amount
                     estimate = estimate or parsed.value.is_estimate
+                    if parsed.problem:  # read, but worth a look: a rate, several amounts
+                        problem(row.warnings, heading, value, parsed.problem)
+                    note = _amount_note(value)
+                    if note:  # "£450 per item", "approx. £12,000": keep what was written
+                        extra[heading] = note
                     if parsed.value.amount < 0:
                         problem(
                             row.warnings,
@@ -481,7 +499,7 @@ class RowParser:
         start = out["start_date"]
         if unit.startswith(("y", "m")):
             months = round(amount * (12 if unit.startswith("y") else 1))
-            out["end_date"] = v.add_months(start, months) - timedelta(days=1)
+            out["end_date"] = add_months(start, months) - timedelta(days=1)
         else:
             days = round(amount * (7 if unit.startswith("w") else 1))
             out["end_date"] = start + timedelta(days=days - 1)

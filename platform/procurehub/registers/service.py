@@ -39,7 +39,7 @@ from procurehub.ingest.pipeline import (
     row_key,
 )
 from procurehub.ingest.safety import RegisterFileError
-from procurehub.ingest.values import clean_text
+from procurehub.ingest.text import clean_text
 from procurehub.registers.models import CouncilCategoryLabel, CouncilColumnMapping, Upload
 from procurehub.workstreams.registry import all_categories
 
@@ -164,14 +164,16 @@ def save_column_mapping(council: Council, mapping: dict[str, str], *, user: Any)
 
 
 def build_classifier(council: Council) -> Classifier:
-    specs = [(plugin.key, spec) for plugin, spec in all_categories().values()]
+    categories = all_categories().values()
+    specs = [(plugin.key, spec) for plugin, spec in categories]
     labels = {
         r.label: r.category
         for r in db.session.scalars(
             select(CouncilCategoryLabel).where(CouncilCategoryLabel.council_id == council.id)
         )
     }
-    return Classifier(rules_from_specs(specs), labels)
+    names = {plugin.key: (plugin.title, *plugin.label_names) for plugin, _spec in categories}
+    return Classifier(rules_from_specs(specs), labels, names)
 
 
 class RegisterImport:
