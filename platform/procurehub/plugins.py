@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -64,6 +65,26 @@ class JobSpec:
     func: Callable[[], Any]
     trigger: str
     trigger_args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A dated, sourced factor a workstream's calculation uses (DESIGN §3: every result says
+    which figures it used), e.g. diesel 2.57082 kgCO2e/litre from DESNZ 2025.
+
+    `valid_to` is the last day it applies (None: still in force). `value` is kept as a Decimal
+    whatever number it is given as, so sums stay exact.
+    """
+
+    name: str
+    value: Decimal
+    unit: str
+    valid_from: date
+    source: str
+    valid_to: date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", Decimal(str(self.value)))
 
 
 @dataclass(frozen=True)

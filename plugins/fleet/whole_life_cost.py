@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from procurehub.plugins import Parameter
+
 from .measures import FleetError
 
 __all__ = [
@@ -49,20 +51,6 @@ KG = Decimal("0.001")
 class ParameterError(FleetError):
     """A factor the calculation needs is missing or not in force on the date asked."""
 
-
-@dataclass(frozen=True)
-class Parameter:
-    """A dated, sourced factor: e.g. diesel 2.57082 kgCO2e/litre from DESNZ 2025."""
-
-    name: str
-    value: Decimal
-    unit: str
-    valid_from: date
-    source: str
-    valid_to: date | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "value", Decimal(str(self.value)))
 
 
 DEFAULT_PARAMETERS: tuple[Parameter, ...] = (

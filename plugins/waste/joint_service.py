@@ -16,6 +16,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from procurehub.plugins import Parameter
+
 from .bulky_profile import DESTINATIONS, BulkyServiceProfile, check_financial_year, read_number
 
 PER_TONNE = "per_tonne"
@@ -36,16 +38,6 @@ _UNCHECKED = (
 class JointServiceError(ValueError):
     """The joint service cannot be modelled as asked; the message says what to change."""
 
-
-@dataclass(frozen=True)
-class Parameter:
-    """A dated, sourced figure the model uses (DESIGN §3 Fleet: every factor says its source)."""
-
-    name: str
-    value: Decimal
-    unit: str
-    valid_from: date
-    source: str
 
 
 CO2E_UNIT = "kgCO2e per tonne"
