@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import example_parking
 import pytest
 
 from factories import bearer, council, make_app, token, user
@@ -15,7 +14,22 @@ from procurehub.workstreams.categories import sync_categories
 
 
 @pytest.fixture
-def parking_app(database_url, tmp_path):
+def example_parking():
+    """The plugin's table joins the shared metadata only for these tests.
+
+    Imported here, not at collection time, so every other test sees the hub's real tables.
+    """
+    import example_parking as module
+
+    table = module.ParkingMeter.__table__
+    if table.name not in db.metadata.tables:
+        db.metadata._add_table(table.name, table.schema, table)
+    yield module
+    db.metadata.remove(table)
+
+
+@pytest.fixture
+def parking_app(database_url, tmp_path, example_parking):
     plugins = [*discover_plugins().values(), example_parking.plugin]
     app = make_app(database_url, tmp_path, plugins=plugins)
     with app.app_context():
@@ -33,7 +47,7 @@ def parking_app(database_url, tmp_path):
         db.engine.dispose()
 
 
-def test_fourth_plugin_adds_table_page_api_cli_and_renewals(parking_app):
+def test_fourth_plugin_adds_table_page_api_cli_and_renewals(parking_app, example_parking):
     app = parking_app
     with app.app_context():
         council("S12000047", "Fife Council")
