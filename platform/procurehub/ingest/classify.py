@@ -384,6 +384,10 @@ class Classifier:
 
         # Telling words: a word of a category's label or keywords that no other category of
         # the same workstream uses ("tyre" is maintenance's, "vehicle" is nobody's).
+        # Labels repeat on every row of a register: answer each once.
+        self._named_workstream = functools.lru_cache(maxsize=_CACHE_SIZE)(
+            self._find_named_workstream
+        )
         self._telling: dict[str, dict[str, int]] = {}
         for workstream, indexes in workstreams.items():
             users: dict[str, set[int]] = {}
@@ -399,7 +403,7 @@ class Classifier:
                 w: next(iter(ix)) for w, ix in users.items() if len(ix) == 1
             }
 
-    def _named_workstream(self, label: str) -> str | None:
+    def _find_named_workstream(self, label: str) -> str | None:
         """The one workstream a council's label names, if it names exactly one.
 
         Names inside a category's own phrase do not count when others remain: in "Digital -

@@ -205,15 +205,19 @@ def _parse_money_text(value: Any) -> Parsed[Money]:
         return _money_problem(value)
     s, estimates = _MONEY_EST_RE.subn(" ", s)
     estimate = bool(estimates)
+    stated = _stated(value, s, estimate)
+    if stated is not None:  # the common shapes: £1.2m, (3728), approx. £5k, £10k-£20k
+        return stated
     sterling = _STERLING_RE.search(s) is not None
     if not sterling and _MONEY_FOREIGN_RE.search(s):
         return Parsed(None, f"{quote(value)} is not in pounds sterling")
     s, rates = _MONEY_RATE_RE.subn(" ", s)
-    stated = _stated(value, s, estimate)
-    if stated is not None:
-        if rates and stated.value is not None:
+    if rates:
+        stated = _stated(value, s, estimate)
+        if stated is not None:
+            if stated.value is None:
+                return stated
             return _with_problem(stated, _rate_problem(value, stated.value))
-        return stated
     if not sterling:
         return _money_problem(value)
     found = _first_sterling_amount(value, s, estimate)
