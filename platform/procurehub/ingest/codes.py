@@ -12,7 +12,15 @@ import re
 from datetime import date
 from typing import Any
 
-from .text import BLANK, BLANK_OR_UNKNOWN, NOTHING, Parsed, cell_text, is_nan, quote
+from procurehub.ingest.text import (
+    BLANK,
+    BLANK_OR_UNKNOWN,
+    NOTHING,
+    Parsed,
+    cell_text,
+    is_nan,
+    quote,
+)
 
 __all__ = [
     "parse_collaboration_interest",

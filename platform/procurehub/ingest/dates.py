@@ -37,8 +37,16 @@ from typing import Any
 
 from dateutil.parser import parse as _dateutil_parse
 
-from ..renewal_dates import days_in_month
-from .text import BLANK_OR_UNKNOWN, NOTHING, WS_RE, Parsed, cell_text, is_nan, quote
+from procurehub.ingest.text import (
+    BLANK_OR_UNKNOWN,
+    NOTHING,
+    WS_RE,
+    Parsed,
+    cell_text,
+    is_nan,
+    quote,
+)
+from procurehub.renewal_dates import days_in_month
 
 __all__ = ["parse_date"]
 

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from .text import BLANK, UNKNOWN, Parsed, cell_text, is_nan, quote
+from procurehub.ingest.text import BLANK, UNKNOWN, Parsed, cell_text, is_nan, quote
 
 __all__ = ["initial_term_months", "parse_extension_terms"]
 

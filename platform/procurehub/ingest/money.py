@@ -28,7 +28,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from .text import BLANK_OR_UNKNOWN, NOTHING, WS_RE, Parsed, cell_text, is_nan, quote
+from procurehub.ingest.text import (
+    BLANK_OR_UNKNOWN,
+    NOTHING,
+    WS_RE,
+    Parsed,
+    cell_text,
+    is_nan,
+    quote,
+)
 
 __all__ = ["Money", "amount_note", "parse_money"]
 
