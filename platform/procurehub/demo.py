@@ -209,6 +209,17 @@ def _periods(extension: str) -> list[int]:
     return parse_extension_terms(extension).value or []
 
 
+def sign_in_table(names: dict[str, str]) -> list[str]:
+    """The demo users as lines of e-mail, role and council, the council by name (never a code)."""
+    known = {code: name for code, name, _region in COUNCILS} | names
+    rows = [(email, role, known.get(code) or code) for email, role, code in DEMO_USERS]
+    email_width = max(len(email) for email, _, _ in rows)
+    role_width = max(len(role) for _, role, _ in rows)
+    return [
+        f"  {email:{email_width}}  {role:{role_width}}  {council}" for email, role, council in rows
+    ]
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -238,8 +249,8 @@ def demo(host: str, port: int, no_serve: bool, no_scheduler: bool) -> None:
         click.echo("The database already has councils; demo data not loaded again.")
     click.echo("")
     click.echo(f"Sign in with any of these (password for all: {DEMO_PASSWORD}):")
-    for email, role, council in DEMO_USERS:
-        click.echo(f"  {email:38} {role:16} {council}")
+    for line in sign_in_table(accounts.council_names()):
+        click.echo(line)
     click.echo("")
     if no_serve:
         return

@@ -3,11 +3,15 @@
 Every alert has a dedup key (unique in the database): deciding again — a second run, a
 second scheduler, a retry after a crash — inserts nothing new. An alert and its deliveries
 are written in one transaction, so a crash leaves either both or neither.
+
+People read councils by name (DESIGN §3): alert texts name them ("Fife Council"), and every
+payload keeps the GSS codes with the names beside them (`council_name` beside `council_code`,
+`council_names` {code: name} beside a `councils` list). The names are read once per run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from procurehub.accounts.models import Council, User
+from procurehub.accounts.service import council_names
 from procurehub.alerts.models import Alert, Delivery, Subscription
 from procurehub.alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
 from procurehub.contracts.models import Contract
@@ -59,8 +64,29 @@ def _label(category: str) -> str:
     return db.session.scalar(select(Category.label).where(Category.key == category)) or category
 
 
+def name_of(code: str, names: Mapping[str, str]) -> str:
+    """A council's name for people to read; the code only when the hub has no such council."""
+    return names.get(code) or code
+
+
+def names_of(codes: list[str], names: Mapping[str, str]) -> str:
+    """The councils' names in a sentence: "Fife Council, Glasgow City Council and X"."""
+    shown = [name_of(code, names) for code in codes]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def named(codes: list[str], names: Mapping[str, str]) -> dict[str, str]:
+    """{code: name} for a list of council codes (the `council_names` beside `councils`)."""
+    return {code: name_of(code, names) for code in codes}
+
+
 # ---------------------------------------------------------------------- candidates
-def opportunity_candidates(as_of: date, thresholds: tuple[int, ...]) -> Iterator[Candidate]:
+def opportunity_candidates(
+    as_of: date, thresholds: tuple[int, ...], names: Mapping[str, str] | None = None
+) -> Iterator[Candidate]:
+    names = council_names() if names is None else names
     stmt = select(Opportunity).where(
         Opportunity.active.is_(True), Opportunity.status.not_in(CLOSED_STATUSES)
     )
@@ -75,7 +101,7 @@ def opportunity_candidates(as_of: date, thresholds: tuple[int, ...]) -> Iterator
             "due_date": opp.decision_deadline,
         }
         facts = (
-            f"{label}: {len(councils)} councils ({', '.join(councils)}) could tender together.\n"
+            f"{label}: {len(councils)} councils ({names_of(councils, names)}) could tender together.\n"
             f"Joint start {opp.joint_start:%d %B %Y}; the tender must start by {opp.decision_deadline:%d %B %Y}.\n"
             f"Combined value: {_money(opp.total_value)}."
         )
@@ -83,6 +109,7 @@ def opportunity_candidates(as_of: date, thresholds: tuple[int, ...]) -> Iterator
             "opportunity_id": opp.id,
             "category": opp.category,
             "councils": councils,
+            "council_names": named(councils, names),
             "joint_start": opp.joint_start.isoformat(),
             "decision_deadline": opp.decision_deadline.isoformat(),
             "total_value": float(opp.total_value or 0),
@@ -140,6 +167,7 @@ def contract_end_candidates(as_of: date) -> Iterator[Candidate]:
             Contract.end_date,
             Contract.max_end_date,
             Council.code,
+            Council.name,
         )
         .join(Council, Contract.council_id == Council.id)
         .where(
@@ -152,15 +180,16 @@ def contract_end_candidates(as_of: date) -> Iterator[Candidate]:
         )
         .execution_options(yield_per=1000)
     )
-    for cid, ref, title, category, workstream, end, max_end, code in db.session.execute(stmt):
+    rows = db.session.execute(stmt)
+    for cid, ref, title, category, workstream, end, max_end, code, council_name in rows:
         if end > add_months(as_of, lead.get(category, 12)):
             continue
         later = f" (extensions possible to {max_end:%d %B %Y})" if max_end and max_end > end else ""
         yield Candidate(
             f"contract_end:{cid}:{end.isoformat()}",
             "contract_end",
-            f"Contract ending {end:%d %b %Y} with no renewal plan: {ref or title}",
-            f"{code}'s contract {ref or ''} '{title}' ends on {end:%d %B %Y}{later}, within the "
+            f"Contract ending {end:%d %b %Y} with no renewal plan: {ref or title} ({council_name})",
+            f"{council_name}'s contract {f'{ref} ' if ref else ''}'{title}' ends on {end:%d %B %Y}{later}, within the "
             f"{lead.get(category, 12)}-month lead time for {_label(category)}, and no joint tender is planned.",
             workstream=workstream,
             category=category,
@@ -172,6 +201,7 @@ def contract_end_candidates(as_of: date) -> Iterator[Candidate]:
                 "reference": ref,
                 "end_date": end.isoformat(),
                 "council_code": code,
+                "council_name": council_name,
             },
         )
 
@@ -201,7 +231,11 @@ def stale_register_candidates(as_of: date) -> Iterator[Candidate]:
             f"The hub last received {council.name}'s register on {last:%d %B %Y}. Upload the current "
             "register so renewals are aligned on up-to-date dates.",
             councils=[council.code],
-            payload={"council_code": council.code, "last_upload": last.date().isoformat()},
+            payload={
+                "council_code": council.code,
+                "council_name": council.name,
+                "last_upload": last.date().isoformat(),
+            },
         )
 
 
@@ -222,14 +256,16 @@ def matches(sub: Subscription, alert: Candidate, regions: dict[str, str | None])
     return not (sub.region and sub.region not in {regions.get(c) for c in alert.councils})
 
 
-def decide_alerts(as_of: date) -> int:
+def decide_alerts(as_of: date, names: Mapping[str, str] | None = None) -> int:
     """Insert the alerts due as of a date, and their deliveries; returns how many alerts are new.
 
     Deliveries are made for every alert that is *currently* true (this run's candidates), not only
     new ones, so a coordinator who subscribes today is told about what is already open. Those
     earlier alerts reach a new e-mail or webhook subscriber as one catch-up digest, not a flood.
     The unique (alert, subscription) pair means nobody is told the same thing twice.
+    `names` ({code: name}, `council_names()`) is read here when the caller has not read it.
     """
+    names = council_names() if names is None else names
     thresholds = tuple(current_app.config.get("ALERT_DEADLINE_THRESHOLDS", DEFAULT_THRESHOLDS))
     subscriptions = list(
         db.session.scalars(
@@ -257,7 +293,7 @@ def decide_alerts(as_of: date) -> int:
     created = 0
     now = utcnow()
     for source in (
-        opportunity_candidates(as_of, thresholds),
+        opportunity_candidates(as_of, thresholds, names),
         contract_end_candidates(as_of),
         stale_register_candidates(as_of),
     ):

@@ -4,11 +4,16 @@ Each delivery is claimed with a compare-and-set (`pending` → `sending`) commit
 is sent, so two runs at once never send the same delivery. A claim left behind by a crash
 (`sending` for longer than CLAIM_TIMEOUT) is taken again by a later run: the send is retried
 with the same Message-ID / X-ProcureHub-Delivery id, so a receiver can drop a duplicate.
+
+Webhook payloads keep every council code and carry its name beside it (DESIGN §3: people see
+councils by name): `council_name` beside each `council_code`, and `council_names` ({code: name})
+beside each `councils` list, at any depth. The names are read once per run, not per alert.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +21,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from procurehub.accounts.service import council_names
 from procurehub.alerts import channels
 from procurehub.alerts.models import Alert, Delivery, Subscription
 from procurehub.extensions import db, utcnow
@@ -80,20 +86,48 @@ def _alert_text(alert: Alert) -> str:
     return f"{alert.body}\n\n{link}\n"
 
 
-def _alert_payload(alert: Alert) -> dict[str, Any]:
-    return {
-        "id": alert.id,
-        "kind": alert.kind,
-        "dedup_key": alert.dedup_key,
-        "subject": alert.subject,
-        "body": alert.body,
-        "workstream": alert.workstream,
-        "category": alert.category,
-        "councils": alert.councils,
-        "due_date": alert.due_date.isoformat() if alert.due_date else None,
-        "data": alert.payload,
-        "created_at": alert.created_at.isoformat(),
-    }
+def with_council_names(value: Any, names: Mapping[str, str]) -> Any:
+    """A copy of a JSON value with each council's name beside its code, at any depth.
+
+    A dict with a `council_code` gains `council_name`; one with a `councils` list of codes
+    gains `council_names` ({code: name}). Names already there are kept; a code the hub does not
+    know is named by itself.
+    """
+    if isinstance(value, list):
+        return [with_council_names(item, names) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {key: with_council_names(item, names) for key, item in value.items()}
+    code = value.get("council_code")
+    if isinstance(code, str) and "council_name" not in value:
+        out["council_name"] = names.get(code) or code
+    councils = value.get("councils")
+    if (
+        isinstance(councils, list)
+        and all(isinstance(c, str) for c in councils)
+        and "council_names" not in value
+    ):
+        out["council_names"] = {c: names.get(c) or c for c in councils}
+    return out
+
+
+def _alert_payload(alert: Alert, names: Mapping[str, str]) -> dict[str, Any]:
+    return with_council_names(
+        {
+            "id": alert.id,
+            "kind": alert.kind,
+            "dedup_key": alert.dedup_key,
+            "subject": alert.subject,
+            "body": alert.body,
+            "workstream": alert.workstream,
+            "category": alert.category,
+            "councils": alert.councils,
+            "due_date": alert.due_date.isoformat() if alert.due_date else None,
+            "data": alert.payload,
+            "created_at": alert.created_at.isoformat(),
+        },
+        names,
+    )
 
 
 def _send(
@@ -154,13 +188,21 @@ def _record(
     db.session.commit()
 
 
-def deliver_pending(now: datetime | None = None) -> DeliveryCounts:
-    """Send every immediate delivery that is due (e-mail and webhook)."""
+def deliver_pending(
+    now: datetime | None = None, names: Mapping[str, str] | None = None
+) -> DeliveryCounts:
+    """Send every immediate delivery that is due (e-mail and webhook).
+
+    `names` is `council_names()`, read here when the caller has not read it.
+    """
     now = now or utcnow()
     counts = DeliveryCounts()
     condition = and_(_claimable(now), Delivery.channel.in_(("email", "webhook")))
     ids = list(db.session.scalars(select(Delivery.id).where(condition).order_by(Delivery.id)))
-    for delivery_id in _claim(ids, now, condition):
+    taken = _claim(ids, now, condition)
+    if taken and names is None:
+        names = council_names()
+    for delivery_id in taken:
         delivery = db.session.get(Delivery, delivery_id)
         alert, sub = delivery.alert, delivery.subscription
         key = f"delivery-{delivery.id}"
@@ -170,7 +212,7 @@ def deliver_pending(now: datetime | None = None) -> DeliveryCounts:
                 key,
                 alert.subject,
                 _alert_text(alert),
-                {"delivery_id": key, "alert": _alert_payload(alert)},
+                {"delivery_id": key, "alert": _alert_payload(alert, names or {})},
             )
             error = None
         except channels.DeliveryError as exc:
@@ -179,8 +221,13 @@ def deliver_pending(now: datetime | None = None) -> DeliveryCounts:
     return counts
 
 
-def send_digests(now: datetime | None = None) -> DeliveryCounts:
-    """One message per daily/weekly subscription with waiting alerts, when its period is up."""
+def send_digests(
+    now: datetime | None = None, names: Mapping[str, str] | None = None
+) -> DeliveryCounts:
+    """One message per daily/weekly subscription with waiting alerts, when its period is up.
+
+    `names` is `council_names()`, read here (once) when the caller has not read it.
+    """
     now = now or utcnow()
     counts = DeliveryCounts()
     waiting: dict[int, list[int]] = defaultdict(list)
@@ -202,6 +249,8 @@ def send_digests(now: datetime | None = None) -> DeliveryCounts:
         alerts = [
             d.alert for d in db.session.scalars(select(Delivery).where(Delivery.id.in_(taken)))
         ]
+        if names is None:
+            names = council_names()
         plural = "s" if len(alerts) != 1 else ""
         if sub.frequency == "immediate":  # the catch-up for a new subscriber
             subject = f"ProcureHub: {len(alerts)} alert{plural} already open when you subscribed"
@@ -215,7 +264,11 @@ def send_digests(now: datetime | None = None) -> DeliveryCounts:
                 key,
                 subject,
                 text,
-                {"delivery_id": key, "digest": True, "alerts": [_alert_payload(a) for a in alerts]},
+                {
+                    "delivery_id": key,
+                    "digest": True,
+                    "alerts": [_alert_payload(a, names) for a in alerts],
+                },
             )
             error = None
             sub.last_digest_at = now

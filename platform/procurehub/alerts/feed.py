@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from procurehub.accounts.models import User
+from procurehub.accounts.service import council_names
 from procurehub.alerts.calendar import CalendarEvent, build_calendar
 from procurehub.alerts.models import CalendarToken, Delivery, Subscription
 from procurehub.alignment.models import CLOSED_STATUSES, Opportunity
@@ -67,10 +68,11 @@ def user_for_calendar_token(token: str) -> User | None:
 
 def calendar_for(user: Any, *, today: date | None = None) -> bytes:
     """Decision deadlines of opportunities the user follows or their council is in, and their
-    council's contract ends, as an iCalendar feed."""
+    council's contract ends, as an iCalendar feed. Councils are named, never shown by code."""
     today = today or date.today()
     subs = list(db.session.scalars(select(Subscription).where(Subscription.user_id == user.id)))
     labels = dict(db.session.execute(select(Category.key, Category.label)).all())
+    names = council_names()
     events: list[CalendarEvent] = []
     code = user.council.code
     for opp in db.session.scalars(
@@ -88,6 +90,7 @@ def calendar_for(user: Any, *, today: date | None = None) -> bytes:
         if not (mine or followed):
             continue
         label = labels.get(opp.category, opp.category)
+        councils = [names.get(c) or c for c in opp.councils or []]
         events.append(
             CalendarEvent(
                 uid=f"opportunity-{opp.id}-deadline",
@@ -95,7 +98,7 @@ def calendar_for(user: Any, *, today: date | None = None) -> bytes:
                 day=opp.decision_deadline,
                 categories=("decision deadline",),
                 description=(
-                    f"{len(opp.councils)} councils ({', '.join(opp.councils)}) could start a joint contract "
+                    f"{len(councils)} councils ({', '.join(councils)}) could start a joint contract "
                     f"on {opp.joint_start:%d %B %Y}. The tender must start by this date."
                 ),
             )
@@ -118,10 +121,13 @@ def calendar_for(user: Any, *, today: date | None = None) -> bytes:
                 summary=f"Contract ends: {contract.reference or ''} {contract.title}".strip(),
                 day=contract.end_date,
                 categories=("contract end",),
-                description=f"Supplier: {contract.supplier_name or 'not given'}. Latest possible end with extensions: "
-                f"{contract.max_end_date:%d %B %Y}."
-                if contract.max_end_date
-                else f"Supplier: {contract.supplier_name or 'not given'}.",
+                description=f"{user.council.name}'s contract. "
+                f"Supplier: {contract.supplier_name or 'not given'}."
+                + (
+                    f" Latest possible end with extensions: {contract.max_end_date:%d %B %Y}."
+                    if contract.max_end_date
+                    else ""
+                ),
             )
         )
     return build_calendar(events, name=f"ProcureHub – {user.council.name}", now=utcnow())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from procurehub.accounts.service import council_names
 from procurehub.alerts.decide import decide_alerts
 from procurehub.alerts.deliver import deliver_pending, send_digests
 from procurehub.alignment.store import run_alignment
@@ -30,10 +31,11 @@ class AlertRunResult:
 def run_alert_job(as_of: date | None = None) -> AlertRunResult:
     as_of = as_of or date.today()
     found = run_alignment(as_of).found
-    new_alerts = decide_alerts(as_of)
+    names = council_names()  # once per run: every alert text and payload names its councils
+    new_alerts = decide_alerts(as_of, names)
     now = utcnow()
-    immediate = deliver_pending(now)
-    digests = send_digests(now)
+    immediate = deliver_pending(now, names)
+    digests = send_digests(now, names)
     return AlertRunResult(
         as_of,
         found,

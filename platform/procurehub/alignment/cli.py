@@ -33,6 +33,7 @@ def alignment_run(as_of: Any, as_json: bool) -> None:
     from procurehub.alignment.store import opportunity_json, run_alignment
 
     day = as_of.date() if as_of else date.today()
+    names = accounts.council_names()
     out = sys.stdout
     first = True
     if as_json:
@@ -41,7 +42,9 @@ def alignment_run(as_of: Any, as_json: bool) -> None:
     def emit(opp: Any, stored_id: int) -> None:
         nonlocal first
         if as_json:
-            out.write(("" if first else ", ") + json_module.dumps(opportunity_json(opp, stored_id)))
+            out.write(
+                ("" if first else ", ") + json_module.dumps(opportunity_json(opp, stored_id, names))
+            )
             first = False
 
     result = run_alignment(day, on_opportunity=emit)
@@ -54,7 +57,7 @@ def alignment_run(as_of: Any, as_json: bool) -> None:
         f"({result.created} new, {result.changed} changed, {result.closed} no longer found)."
     )
     if result.gaps:
-        gaps = ", ".join(f"{code}: {n}" for code, n in result.gaps.items())
+        gaps = ", ".join(f"{names.get(code) or code}: {n}" for code, n in result.gaps.items())
         click.echo(f"Contracts without an end date (cannot be aligned): {gaps}")
 
 

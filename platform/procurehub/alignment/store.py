@@ -10,7 +10,7 @@ id, status and notes — and the change is recorded in its history.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -82,15 +82,30 @@ class RunResult:
     gaps: dict[str, int] = field(default_factory=dict)
 
 
-def opportunity_json(opp: Opportunity, stored_id: int) -> dict[str, Any]:
-    """The DESIGN §4 shape of one opportunity (`alignment run --json`), plus a few extras."""
+def opportunity_json(
+    opp: Opportunity, stored_id: int, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The DESIGN §4 shape of one opportunity (`alignment run --json`), plus a few extras.
+
+    Given `names` ({code: name}, read once by the caller: `accounts.service.council_names()`),
+    each council is named beside its code: `council_names` beside `councils`, `council_name`
+    beside each contract's `council_code`.
+    """
+    contracts: list[dict[str, Any]] = [
+        {"council_code": m.council_code, "reference": m.reference} for m in opp.members
+    ]
+    named: dict[str, Any] = {}
+    if names is not None:
+        named["council_names"] = {c: names.get(c) or c for c in opp.councils}
+        for contract in contracts:
+            code = contract["council_code"]
+            contract["council_name"] = names.get(code) or code
     return {
         "id": stored_id,
         "category": opp.category,
         "councils": list(opp.councils),
-        "contracts": [
-            {"council_code": m.council_code, "reference": m.reference} for m in opp.members
-        ],
+        **named,
+        "contracts": contracts,
         "joint_start": opp.joint_start.isoformat(),
         "decision_deadline": opp.decision_deadline.isoformat(),
         "total_value": float(opp.total_value),
