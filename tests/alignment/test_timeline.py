@@ -461,6 +461,6 @@ def test_never_raises_and_always_parses(raw_rows, joint, deadline, today):
     for el in by_class(root, "ph-tl-window") + by_class(root, "ph-tl-stretch"):
         assert float(el.get("width")) > 0
     xs = {c: marker_x(root, c) for c in ("ph-tl-deadline", "ph-tl-today", "ph-tl-joint-start")}
-    if deadline < today:
-        assert xs["ph-tl-deadline"] < xs["ph-tl-today"]
+    if deadline < today:  # one day can be under a tenth of a pixel on a long axis
+        assert xs["ph-tl-deadline"] <= xs["ph-tl-today"]
     assert xs["ph-tl-today"] == pytest.approx(x_on_axis(root, today), abs=0.3)
