@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select
 from werkzeug.exceptions import BadRequest
 
+from procurehub.api.ids import MAX_ID
 from procurehub.extensions import db
 
 
@@ -27,7 +28,8 @@ def decode_cursor(cursor: str | None) -> int | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-        if isinstance(after, int) and not isinstance(after, bool):
+        # Bounded like every id: a number out of range must not reach the database.
+        if isinstance(after, int) and not isinstance(after, bool) and 0 <= after <= MAX_ID:
             return after
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
         pass

@@ -20,7 +20,8 @@ from procurehub.alerts.subscriptions import (
     create_subscription,
     delete_subscription,
 )
-from procurehub.api.schemas import page_schema
+from procurehub.api.ids import MAX_ID, MAX_ID_DIGITS
+from procurehub.api.schemas import Id, page_schema
 from procurehub.extensions import db
 
 subscriptions = Blueprint(
@@ -37,7 +38,7 @@ alerts = Blueprint(
 
 
 class SubscriptionSchema(ma.Schema):
-    id = fields.Int(dump_only=True)
+    id = Id(dump_only=True)
     workstream = fields.Str(required=True)
     channel = fields.Str(required=True, validate=validate.OneOf(CHANNELS))
     frequency = fields.Str(load_default="immediate", validate=validate.OneOf(FREQUENCIES))
@@ -92,7 +93,7 @@ def _own_subscription(subscription_id: int) -> Subscription:
     return sub
 
 
-@subscriptions.route("/<int:subscription_id>")
+@subscriptions.route("/<id:subscription_id>")
 class SubscriptionItem(MethodView):
     @subscriptions.response(200, PublicSubscriptionSchema)
     def get(self, subscription_id: int) -> Subscription:
@@ -105,11 +106,11 @@ class SubscriptionItem(MethodView):
 
 
 class InboxItemSchema(ma.Schema):
-    id = fields.Int()
+    id = Id()
     kind = fields.Function(lambda d: d.alert.kind)
     subject = fields.Function(lambda d: d.alert.subject)
     body = fields.Function(lambda d: d.alert.body)
-    opportunity_id = fields.Function(lambda d: d.alert.opportunity_id)
+    opportunity_id = Id(attribute="alert.opportunity_id", allow_none=True)
     due_date = fields.Function(lambda d: d.alert.due_date.isoformat() if d.alert.due_date else None)
     created_at = fields.DateTime()
     read = fields.Function(lambda d: d.read_at is not None)
@@ -128,7 +129,7 @@ class InboxQuerySchema(ma.Schema):
 
 
 class ReadSchema(ma.Schema):
-    ids = fields.List(fields.Int(), metadata={"description": "Omit to mark everything read"})
+    ids = fields.List(Id(), metadata={"description": "Omit to mark everything read"})
 
 
 @alerts.route("/alerts")
@@ -143,10 +144,12 @@ class Inbox(MethodView):
         if args["unread"]:
             stmt = stmt.where(Delivery.read_at.is_(None))
         if args.get("cursor"):
-            try:
-                stmt = stmt.where(Delivery.id < int(args["cursor"]))
-            except ValueError as exc:
-                raise BadRequest("The cursor is not one this API gave out.") from exc
+            cursor = args["cursor"]
+            # An id we gave out: a few ASCII digits, never 0, never beyond the largest id.
+            digits = cursor.isascii() and cursor.isdigit() and len(cursor) <= MAX_ID_DIGITS
+            if not digits or not 0 < int(cursor) <= MAX_ID:
+                raise BadRequest("The cursor is not one this API gave out.")
+            stmt = stmt.where(Delivery.id < int(cursor))
         rows = list(db.session.scalars(stmt.order_by(Delivery.id.desc()).limit(args["limit"] + 1)))
         more = len(rows) > args["limit"]
         rows = rows[: args["limit"]]

@@ -192,7 +192,7 @@ def _kinds_text(kinds: list[str]) -> str:
     return ", ".join(short.get(k, k) for k in kinds) if kinds else "every kind of alert"
 
 
-@bp.route("/alerts/subscriptions/<int:subscription_id>/delete", methods=["POST"])
+@bp.route("/alerts/subscriptions/<id:subscription_id>/delete", methods=["POST"])
 def delete(subscription_id: int) -> Any:
     sub = db.session.get(Subscription, subscription_id)
     if sub is None or sub.user_id != current_user.id:

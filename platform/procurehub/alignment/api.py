@@ -19,7 +19,7 @@ from procurehub.alignment.queries import InvalidCursor, opportunity_query
 from procurehub.alignment.queries import decode_cursor as _decode
 from procurehub.alignment.queries import encode_cursor as _cursor
 from procurehub.alignment.workflow import change_opportunity
-from procurehub.api.schemas import Money, page_schema
+from procurehub.api.schemas import Id, Money, page_schema
 from procurehub.extensions import db
 
 opportunities = Blueprint(
@@ -32,7 +32,7 @@ opportunities = Blueprint(
 
 class MemberSchema(ma.Schema):
     source = fields.Str()
-    source_id = fields.Int()
+    source_id = Id()
     council_code = fields.Str()
     category = fields.Str()
     reference = fields.Str(allow_none=True)
@@ -51,7 +51,7 @@ class EventSchema(ma.Schema):
 
 
 class OpportunitySchema(ma.Schema):
-    id = fields.Int()
+    id = Id()
     key = fields.Str()
     category = fields.Str()
     categories = fields.List(fields.Str())
@@ -149,7 +149,7 @@ def _opportunity_or_404(opportunity_id: int) -> Opportunity:
     return opp
 
 
-@opportunities.route("/<int:opportunity_id>")
+@opportunities.route("/<id:opportunity_id>")
 class OpportunityItem(MethodView):
     @opportunities.response(200, OpportunityDetailSchema)
     def get(self, opportunity_id: int) -> Opportunity:

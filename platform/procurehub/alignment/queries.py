@@ -13,6 +13,7 @@ from sqlalchemy import select
 from procurehub.alignment.models import (
     Opportunity,
 )
+from procurehub.api.ids import MAX_ID
 
 
 def encode_cursor(deadline: date, ident: int) -> str:
@@ -30,7 +31,10 @@ class InvalidCursor(ValueError):
 def decode_cursor(cursor: str) -> tuple[date, int]:
     try:
         deadline, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return date.fromisoformat(deadline), int(ident)
+        ident = int(ident)
+        if not 0 <= ident <= MAX_ID:  # bounded like every id: never out of range into the database
+            raise ValueError(ident)
+        return date.fromisoformat(deadline), ident
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor(
             "The cursor is not one this API gave out; start again without ?cursor=."

@@ -254,7 +254,7 @@ def _detail(
     )
 
 
-@bp.route("/opportunities/<int:opportunity_id>", methods=["GET", "POST"])
+@bp.route("/opportunities/<id:opportunity_id>", methods=["GET", "POST"])
 def opportunity(opportunity_id: int) -> Any:
     opp = _opportunity_or_404(opportunity_id)
     if request.method == "GET":

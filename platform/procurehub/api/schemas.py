@@ -1,4 +1,4 @@
-"""Schema pieces every API resource shares: money, pages."""
+"""Schema pieces every API resource shares: ids, money, pages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
+
+from procurehub.api.ids import Id
+
+__all__ = ["Id", "Money", "page_schema"]
 
 
 class Money(fields.Decimal):

@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
-from procurehub.api.schemas import page_schema
+from procurehub.api.schemas import Id, page_schema
 from procurehub.audit.models import AuditEvent
 from procurehub.pagination import keyset_page
 
@@ -25,14 +25,14 @@ audit_events = Blueprint(
 
 
 class AuditEventSchema(ma.Schema):
-    id = fields.Int()
+    id = Id()
     at = fields.DateTime()
     actor = fields.Str()
     action = fields.Str()
     object_type = fields.Str()
     object_id = fields.Str(allow_none=True)
     council_code = fields.Str(allow_none=True)
-    upload_id = fields.Int(allow_none=True)
+    upload_id = Id(allow_none=True)
     changes = fields.Dict()
 
 

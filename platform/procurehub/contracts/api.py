@@ -68,7 +68,7 @@ class ContractList(MethodView):
         return contract
 
 
-@contracts.route("/<int:contract_id>")
+@contracts.route("/<id:contract_id>")
 class ContractItem(MethodView):
     @contracts.response(200, ContractSchema)
     def get(self, contract_id: int) -> Contract:

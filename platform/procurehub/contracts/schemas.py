@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from procurehub.api.schemas import Money
+from procurehub.api.schemas import Id, Money
 from procurehub.contracts.models import COLLABORATION_INTEREST, CONTRACT_STATUSES, RECORD_TYPES
 
 CPV_RE = re.compile(r"^\d{8}$")
@@ -25,7 +25,7 @@ CPV_RE = re.compile(r"^\d{8}$")
 class ContractSchema(ma.Schema):
     """A contract with the canonical field names of DESIGN §3."""
 
-    id = fields.Int(dump_only=True)
+    id = Id(dump_only=True)
     council_code = fields.Str(metadata={"description": "Owning council; defaults to your own"})
     reference = fields.Str(allow_none=True, validate=validate.Length(max=200))
     title = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
@@ -60,7 +60,7 @@ class ContractSchema(ma.Schema):
     record_type = fields.Str(load_default="contract", validate=validate.OneOf(RECORD_TYPES))
     notes = fields.Str(allow_none=True)
     extra = fields.Dict(keys=fields.Str(), load_default=dict)
-    upload_id = fields.Int(dump_only=True, allow_none=True)
+    upload_id = Id(dump_only=True, allow_none=True)
     source_file = fields.Str(dump_only=True, allow_none=True)
     source_sheet = fields.Str(dump_only=True, allow_none=True)
     source_row = fields.Int(dump_only=True, allow_none=True)

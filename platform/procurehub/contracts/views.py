@@ -366,7 +366,7 @@ def changed_only(contract: Contract, loaded: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- pages
-@bp.route("/contracts/<int:contract_id>")
+@bp.route("/contracts/<id:contract_id>")
 def detail(contract_id: int) -> Any:
     contract = contract_or_404(contract_id)
     labels = category_labels()
@@ -437,7 +437,7 @@ def _edit_page(
     )
 
 
-@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@bp.route("/contracts/<id:contract_id>/edit", methods=["GET", "POST"])
 def edit(contract_id: int) -> Any:
     contract = contract_or_404(contract_id)
     require_write(current_user, contract.council_id, what="contracts")
@@ -462,7 +462,7 @@ def edit(contract_id: int) -> Any:
     return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
 
 
-@bp.route("/contracts/<int:contract_id>/collaboration", methods=["POST"])
+@bp.route("/contracts/<id:contract_id>/collaboration", methods=["POST"])
 def collaboration(contract_id: int) -> Any:
     contract = contract_or_404(contract_id)
     require_write(current_user, contract.council_id, what="contracts")

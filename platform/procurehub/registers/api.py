@@ -19,7 +19,7 @@ from werkzeug.exceptions import NotFound, UnprocessableEntity
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council
 from procurehub.accounts.service import AccountError, get_council
-from procurehub.api.schemas import page_schema
+from procurehub.api.schemas import Id, page_schema
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
 from procurehub.ingest.synonyms import FIELDS
@@ -105,7 +105,7 @@ class ReportSchema(ma.Schema):
     id = fields.Function(
         lambda report: report.get("upload_id"), metadata={"description": "Same as upload_id"}
     )
-    upload_id = fields.Int(allow_none=True)
+    upload_id = Id(allow_none=True)
     council_code = fields.Str()
     rows_read = fields.Int()
     created = fields.Int()
@@ -130,7 +130,7 @@ class ReportSchema(ma.Schema):
 
 
 class UploadSummarySchema(ma.Schema):
-    id = fields.Int()
+    id = Id()
     council_code = fields.Function(lambda u: u.council.code)
     filename = fields.Str()
     sheet = fields.Str(allow_none=True)
@@ -224,7 +224,7 @@ def _upload_or_404(upload_id: int) -> Upload:
     return upload
 
 
-@uploads.route("/<int:upload_id>")
+@uploads.route("/<id:upload_id>")
 class UploadItem(MethodView):
     @uploads.response(200, ReportSchema)
     def get(self, upload_id: int) -> dict[str, Any]:
@@ -233,7 +233,7 @@ class UploadItem(MethodView):
         return {**(upload.report or {}), "upload_id": upload.id, "status": upload.status}
 
 
-@uploads.route("/<int:upload_id>/errors.xlsx")
+@uploads.route("/<id:upload_id>/errors.xlsx")
 class UploadErrors(MethodView):
     @uploads.response(
         200, description="The rejected rows as uploaded, bad cells highlighted with comments"
@@ -305,9 +305,7 @@ class CouncilMapping(MethodView):
 
 
 class AssignSchema(ma.Schema):
-    contract_ids = fields.List(
-        fields.Int(), required=True, validate=validate.Length(min=1, max=1000)
-    )
+    contract_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=1000))
     category = fields.Str(required=True)
     teach = fields.Bool(
         load_default=True, metadata={"description": "Remember the council's label for next uploads"}

@@ -275,13 +275,13 @@ def form_expired(exc: CSRFError) -> Any:
 
 
 # ---------------------------------------------------------------------------- results
-@bp.route("/registers/uploads/<int:upload_id>")
+@bp.route("/registers/uploads/<id:upload_id>")
 def upload_report(upload_id: int) -> Any:
     upload = _upload_or_404(upload_id)
     return _results(_report_of(upload), upload)
 
 
-@bp.route("/registers/uploads/<int:upload_id>/mapping", methods=["POST"])
+@bp.route("/registers/uploads/<id:upload_id>/mapping", methods=["POST"])
 def save_mapping(upload_id: int) -> Any:
     upload = _upload_or_404(upload_id)
     require_write(current_user, upload.council_id, what="the column mapping")

@@ -12,7 +12,7 @@ from marshmallow import fields
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
-from procurehub.api.schemas import page_schema
+from procurehub.api.schemas import Id, page_schema
 from procurehub.extensions import db
 from procurehub.scheduler.models import JobRun
 
@@ -22,7 +22,7 @@ jobs = Blueprint(
 
 
 class JobRunSchema(ma.Schema):
-    id = fields.Int()
+    id = Id()
     job_id = fields.Str()
     started_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
