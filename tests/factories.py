@@ -62,3 +62,25 @@ def contract(council_obj: Any, **values: Any) -> Any:
 
 def bearer(tok: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tok}"}
+
+
+#: The people most tests need: two councils and one user of each kind (password PASSWORD).
+OFFICER = "officer@nlc.example"
+GLASGOW_OFFICER = "officer@glasgow.example"
+COORDINATOR = "coord@glasgow.example"
+ADMIN = "admin@hub.example"
+
+
+def collaboration() -> dict[str, Any]:
+    """North Lanarkshire and Glasgow, an officer of each, a coordinator and an admin.
+
+    Call inside an app context. Returns the two councils by code, so a test can add its own
+    contracts: `nlc = collaboration()["S12000050"]`.
+    """
+    nlc = council("S12000050", "North Lanarkshire Council")
+    gcc = council("S12000049", "Glasgow City Council")
+    user(OFFICER, "S12000050")
+    user(GLASGOW_OFFICER, "S12000049")
+    user(COORDINATOR, "S12000049", "coordinator")
+    user(ADMIN, "S12000050", "admin")
+    return {"S12000050": nlc, "S12000049": gcc}

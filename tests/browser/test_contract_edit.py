@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from factories import PASSWORD, contract, council, user
+from factories import PASSWORD, collaboration, contract
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,7 @@ SCREENSHOT = os.environ.get("PROCUREHUB_CONTRACT_SCREENSHOT")
 @pytest.fixture
 def hub(app):
     with app.app_context():
-        nlc = council("S12000050", "North Lanarkshire Council")
-        council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
+        nlc = collaboration()["S12000050"]
         contract(
             nlc,
             reference="NLC-001",

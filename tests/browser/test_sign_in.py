@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from factories import PASSWORD, contract, council, user
+from factories import PASSWORD, collaboration, contract
 
 pytestmark = pytest.mark.browser
 
@@ -12,9 +12,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def hub(app):
     with app.app_context():
-        nlc = council("S12000050", "North Lanarkshire Council")
-        gcc = council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
+        councils = collaboration()
+        nlc, gcc = councils["S12000050"], councils["S12000049"]
         contract(
             nlc, reference="NLC-001", title="Residual waste treatment", end_date=date(2028, 3, 31)
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from factories import PASSWORD, contract, council, user
+from factories import PASSWORD, collaboration, contract
 from procurehub.accounts.service import get_user
 from procurehub.audit import service as audit
 from procurehub.contracts.models import Contract
@@ -24,11 +24,7 @@ PAGES = ["/admin/", "/admin/users", "/admin/audit", "/admin/jobs"]
 @pytest.fixture
 def hub(app: Any) -> Any:
     with app.app_context():
-        nlc = council("S12000050", "North Lanarkshire Council")
-        council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
-        user("admin@hub.example", "S12000050", "admin")
-        user("coord@gcc.example", "S12000049", "coordinator")
+        nlc = collaboration()["S12000050"]
         c = contract(nlc, title="Residual waste treatment", supplier_name="Acme Ltd")
         update_contract(
             c,
@@ -102,7 +98,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(hub: Any, client: Any, path: str
     assert response.headers["Location"].startswith("/sign-in")
 
 
-@pytest.mark.parametrize("email", ["officer@nlc.example", "coord@gcc.example"])
+@pytest.mark.parametrize("email", ["officer@nlc.example", "coord@glasgow.example"])
 @pytest.mark.parametrize("path", PAGES)
 def test_non_admins_get_the_friendly_403(hub: Any, client: Any, path: str, email: str) -> None:
     sign_in(client, email)
@@ -132,7 +128,7 @@ def test_index_shows_counts_and_links(hub: Any, client: Any) -> None:
     counts = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="ph_num">([^<]+)</td>', html))
     assert counts == {
         "Councils": "2",
-        "Users": "3",
+        "Users": "4",
         "Contracts": "1",
         "Register uploads in the last 30 days": "0",
     }
@@ -146,7 +142,7 @@ def test_users_page_lists_users_councils_and_the_cli(hub: Any, client: Any) -> N
     for text in (
         "officer@nlc.example",
         "admin@hub.example",
-        "coord@gcc.example",
+        "coord@glasgow.example",
         "coordinator",
         "S12000049",
         "Glasgow City Council",
@@ -157,7 +153,7 @@ def test_users_page_lists_users_councils_and_the_cli(hub: Any, client: Any) -> N
     ):
         assert text in html, text
     users_table = html.split('id="users"', 1)[1].split("</table>", 1)[0]
-    assert users_table.count("<tr>") == 4  # heading + 3 users
+    assert users_table.count("<tr>") == 5  # heading + 4 users
     assert "ds_tag--green" in users_table
 
 

@@ -4,15 +4,14 @@ from datetime import date
 
 import pytest
 
-from factories import bearer, contract, council, token, user
+from factories import bearer, collaboration, contract, token
 
 
 @pytest.fixture
 def hub(app):
     with app.app_context():
-        nlc = council()
-        gcc = council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
+        councils = collaboration()
+        nlc, gcc = councils["S12000050"], councils["S12000049"]
         for i in range(7):
             contract(
                 nlc,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from factories import PASSWORD, contract, council, user
+from factories import PASSWORD, collaboration, contract, user
 from procurehub.audit.models import AuditEvent
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
@@ -21,10 +21,7 @@ from procurehub.extensions import db
 @pytest.fixture
 def hub(app: Any) -> Any:
     with app.app_context():
-        nlc = council("S12000050", "North Lanarkshire Council")
-        council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
-        user("officer@gcc.example", "S12000049")
+        nlc = collaboration()["S12000050"]
         c = contract(
             nlc,
             reference="NLC-001",
@@ -140,7 +137,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(hub: Any, client: Any) -> None:
 
 def test_officer_of_another_council_cannot_edit(hub: Any, client: Any) -> None:
     cid = hub.config["contract_id"]
-    sign_in(client, "officer@gcc.example")
+    sign_in(client, "officer@glasgow.example")
     html = client.get(f"/contracts/{cid}").get_data(as_text=True)
     assert "Residual waste treatment" in html
     assert 'id="edit-button"' not in html and "/edit" not in html
@@ -288,9 +285,9 @@ def test_unknown_contract_is_a_friendly_404(hub: Any, client: Any) -> None:
 
 def test_admin_of_another_council_may_edit(hub: Any, client: Any) -> None:
     with hub.app_context():
-        user("admin@gcc.example", "S12000049", "admin")
+        user("admin@glasgow.example", "S12000049", "admin")
     cid = hub.config["contract_id"]
-    sign_in(client, "admin@gcc.example")
+    sign_in(client, "admin@glasgow.example")
     assert 'id="edit-button"' in client.get(f"/contracts/{cid}").get_data(as_text=True)
     data = form_of(client, cid)
     data.update(notes="Checked by the hub administrator")

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from factories import bearer, contract, council, token, user
+from factories import bearer, collaboration, contract, token
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
 
@@ -16,10 +16,7 @@ from procurehub.extensions import db
 @pytest.fixture
 def hub(app):
     with app.app_context():
-        nlc = council()
-        council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
-        user("officer@glasgow.example", "S12000049")
+        nlc = collaboration()["S12000050"]
         contract(nlc, reference="KEEP-1", title="Existing contract")
         return {"tok": token("officer@nlc.example"), "glasgow": token("officer@glasgow.example")}
 

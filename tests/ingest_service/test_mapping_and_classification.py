@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from factories import bearer, council, token, user
+from factories import bearer, collaboration, token
 
 
 def workbook(rows) -> bytes:
@@ -29,11 +29,7 @@ def upload(client, tok, data, **form):
 @pytest.fixture
 def hub(app):
     with app.app_context():
-        council()
-        council("S12000049", "Glasgow City Council")
-        user("officer@nlc.example", "S12000050")
-        user("officer@glasgow.example", "S12000049")
-        user("coord@glasgow.example", "S12000049", "coordinator")
+        collaboration()
         return {
             "nlc": token("officer@nlc.example"),
             "gla": token("officer@glasgow.example"),
