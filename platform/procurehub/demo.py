@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from procurehub.accounts import service as accounts
+from procurehub.contracts.fields import UNCLASSIFIED
 from procurehub.contracts.service import create_contract
 from procurehub.extensions import db
 from procurehub.renewal_dates import add_months
@@ -146,7 +147,7 @@ TEMPLATES = (
         "1+1",
     ),
     (
-        "unclassified",
+        UNCLASSIFIED,
         "Care at home framework",
         ("Allied Healthcare", "Carers Direct"),
         (2000, 6000),

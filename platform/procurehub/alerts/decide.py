@@ -26,6 +26,7 @@ from procurehub.accounts.models import Council, User
 from procurehub.accounts.service import council_names
 from procurehub.alerts.models import Alert, Delivery, Subscription
 from procurehub.alignment.models import CLOSED_STATUSES, Opportunity, OpportunityMember
+from procurehub.contracts.fields import UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db, utcnow
 from procurehub.registers.models import Upload
@@ -173,7 +174,7 @@ def contract_end_candidates(as_of: date) -> Iterator[Candidate]:
         .where(
             Contract.end_date >= as_of,
             Contract.end_date <= horizon,
-            Contract.workstream != "unclassified",
+            Contract.workstream != UNCLASSIFIED,
             Contract.record_type == "contract",
             Contract.status == "active",
             Contract.id.not_in(planned),

@@ -29,6 +29,7 @@ from procurehub.alignment.models import (
 from procurehub.alignment.queries import opportunity_query
 from procurehub.alignment.timeline import TimelineRow, render_timeline_svg
 from procurehub.alignment.workflow import change_opportunity
+from procurehub.contracts.fields import contract_field
 from procurehub.extensions import db
 from procurehub.renewal_dates import add_months
 from procurehub.web.forms import query_arg, without_nul
@@ -54,7 +55,8 @@ STATUS_COLOURS = {
     "tender_launched": "green",
     "dismissed": "grey",
 }
-INTEREST_LABELS = {"yes": "Yes", "no": "No", "maybe": "Maybe", "unknown": "Not known"}
+# An opportunity member's interest is its contract's collaboration_interest: the same words.
+INTEREST_LABELS = contract_field("collaboration_interest").choice_labels
 
 
 

@@ -13,11 +13,14 @@ def init_app(app: Flask) -> None:
     from procurehub.contracts import (
         api,
         cli,
+        fields,
         models,  # noqa: F401 - its tables join the shared metadata
         views,
     )
 
     register_api(app, api.contracts)
     app.register_blueprint(views.bp)
+    # Pages compare categories with the registry's one "unclassified" key.
+    app.add_template_global(fields.UNCLASSIFIED, "UNCLASSIFIED")
     add_nav(app, NavEntry("Contracts", "contract_pages.contracts"), 10)
     cli.init_app(app)

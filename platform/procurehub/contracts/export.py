@@ -11,11 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from procurehub import exports
 from procurehub.accounts.models import Council
-from procurehub.contracts.fields import CANONICAL_FIELDS, EXPORT_EXTRA_FIELDS, flat_value
+from procurehub.contracts.fields import EXPORT_COLUMNS, flat_value
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
-
-EXPORT_COLUMNS = CANONICAL_FIELDS + EXPORT_EXTRA_FIELDS
 
 
 def contracts_query(council: str | None = None, workstream: str | None = None) -> Any:

@@ -1,5 +1,9 @@
 """The contract table. Column names are the canonical field names of DESIGN §3, so the API,
 exports and import reports use one vocabulary.
+
+Text lengths and defaults come from the field registry (`contracts.fields`), so the database, the
+API and the importer hold the same limits. Changing a length there changes the table: it needs a
+migration (`procurehub db migrate`), and a test compares the registry with the migrated table.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Nume
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procurehub.accounts.models import Council
+from procurehub.contracts.fields import MAX_LENGTHS, contract_field
 from procurehub.extensions import JSONType, db, utcnow
 
-CONTRACT_STATUSES = ("active", "expired", "terminated", "planned")
-COLLABORATION_INTEREST = ("yes", "no", "maybe", "unknown")
-RECORD_TYPES = ("contract", "purchase_order", "zero_value")
-UNCLASSIFIED = "unclassified"
+
+def _string(name: str) -> String:
+    """A text column as long as the field registry allows (the API and importer use the same)."""
+    return String(MAX_LENGTHS[name])
+
+
+def _default(name: str) -> Any:
+    return contract_field(name).default
 
 
 class Contract(db.Model):
@@ -30,16 +39,18 @@ class Contract(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"))
-    reference: Mapped[str | None] = mapped_column(String(200))
-    title: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str | None] = mapped_column(_string("reference"))
+    title: Mapped[str] = mapped_column(Text, default=_default("title"))
     description: Mapped[str | None] = mapped_column(Text)
-    workstream: Mapped[str] = mapped_column(String(40), default=UNCLASSIFIED)
-    category: Mapped[str] = mapped_column(String(80), default=UNCLASSIFIED)
-    classified_by: Mapped[str | None] = mapped_column(String(40))
-    category_label: Mapped[str | None] = mapped_column(String(300))
+    workstream: Mapped[str] = mapped_column(_string("workstream"), default=_default("workstream"))
+    category: Mapped[str] = mapped_column(_string("category"), default=_default("category"))
+    classified_by: Mapped[str | None] = mapped_column(_string("classified_by"))
+    category_label: Mapped[str | None] = mapped_column(_string("category_label"))
     cpv_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
     supplier_name: Mapped[str | None] = mapped_column(Text)
-    supplier_company_number: Mapped[str | None] = mapped_column(String(20))
+    supplier_company_number: Mapped[str | None] = mapped_column(
+        _string("supplier_company_number")
+    )
     supplier_address: Mapped[str | None] = mapped_column(Text)
     supplier_is_sme: Mapped[bool | None] = mapped_column(Boolean)
     award_date: Mapped[date | None] = mapped_column(Date)
@@ -50,16 +61,22 @@ class Contract(db.Model):
     max_end_date: Mapped[date | None] = mapped_column(Date)
     value_total: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     value_annual: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
-    value_is_estimate: Mapped[bool] = mapped_column(Boolean, default=False)
-    procurement_route: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="active")
-    collaboration_interest: Mapped[str] = mapped_column(String(10), default="unknown")
-    record_type: Mapped[str] = mapped_column(String(20), default="contract")
+    value_is_estimate: Mapped[bool] = mapped_column(
+        Boolean, default=_default("value_is_estimate")
+    )
+    procurement_route: Mapped[str | None] = mapped_column(_string("procurement_route"))
+    status: Mapped[str] = mapped_column(_string("status"), default=_default("status"))
+    collaboration_interest: Mapped[str] = mapped_column(
+        _string("collaboration_interest"), default=_default("collaboration_interest")
+    )
+    record_type: Mapped[str] = mapped_column(
+        _string("record_type"), default=_default("record_type")
+    )
     notes: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
-    source_file: Mapped[str | None] = mapped_column(String(255))
-    source_sheet: Mapped[str | None] = mapped_column(String(255))
+    source_file: Mapped[str | None] = mapped_column(_string("source_file"))
+    source_sheet: Mapped[str | None] = mapped_column(_string("source_sheet"))
     source_row: Mapped[int | None] = mapped_column(Integer)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from procurehub.contracts.fields import UNCLASSIFIED
 from procurehub.renewal_dates import max_end_date as extended_end
-
-UNCLASSIFIED = "unclassified"
 
 
 class ContractRuleError(ValueError):

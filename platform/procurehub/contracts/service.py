@@ -12,14 +12,11 @@ from sqlalchemy import or_, select
 
 from procurehub.accounts.models import Council
 from procurehub.audit import service as audit
-from procurehub.contracts.fields import EDITABLE_FIELDS
+from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.contracts.rules import derive_fields
 from procurehub.extensions import db
 from procurehub.workstreams.registry import all_categories
-
-# Everything a user or an upload can say about a contract: what its history records.
-HISTORY_FIELDS = EDITABLE_FIELDS
 
 
 def snapshot(contract: Contract) -> dict[str, Any]:
@@ -33,7 +30,7 @@ def _derive(values: dict[str, Any]) -> None:
 def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Contract:
     values = dict(data)
     _derive(values)
-    values.setdefault("classified_by", None if values["category"] == "unclassified" else "manual")
+    values.setdefault("classified_by", None if values["category"] == UNCLASSIFIED else "manual")
     contract = Contract(council=council, **values)
     db.session.add(contract)
     db.session.flush()
@@ -53,7 +50,7 @@ def update_contract(contract: Contract, data: dict[str, Any], *, user: Any) -> d
     before = snapshot(contract)
     values = {**before, **data}
     if "category" in data:
-        values["classified_by"] = None if data["category"] == "unclassified" else "manual"
+        values["classified_by"] = None if data["category"] == UNCLASSIFIED else "manual"
     if "max_end_date" not in data and ("end_date" in data or "extension_periods_months" in data):
         values["max_end_date"] = None  # recompute from the new end date and extensions
     _derive(values)

@@ -26,7 +26,16 @@ from werkzeug.exceptions import NotFound
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council
 from procurehub.audit.models import AuditEvent
-from procurehub.contracts.models import COLLABORATION_INTEREST, CONTRACT_STATUSES, Contract
+from procurehub.contracts.fields import (
+    COLLABORATION_INTEREST,
+    CONTRACT_STATUSES,
+    LABELS,
+    UNCLASSIFIED,
+    choice_label,
+    contract_field,
+    names_of_kind,
+)
+from procurehub.contracts.models import Contract
 from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractUpdateSchema
 from procurehub.contracts.service import filtered_contracts, update_contract
@@ -37,62 +46,13 @@ from procurehub.workstreams.registry import enabled_plugins
 
 bp = Blueprint("contract_pages", __name__, template_folder="templates")
 
-UNCLASSIFIED = "unclassified"
-
-FIELD_LABELS: dict[str, str] = {
-    "council_code": "Council",
-    "reference": "Reference",
-    "title": "Title",
-    "description": "Description",
-    "workstream": "Workstream",
-    "category": "Category",
-    "cpv_codes": "CPV codes",
-    "supplier_name": "Supplier",
-    "supplier_company_number": "Supplier company number",
-    "supplier_address": "Supplier address",
-    "supplier_is_sme": "Supplier is a small or medium-sized enterprise",
-    "award_date": "Award date",
-    "start_date": "Start date",
-    "end_date": "End date (before any extension)",
-    "extension_terms": "Extension options as written",
-    "extension_periods_months": "Extension periods",
-    "max_end_date": "Latest end date (with every extension)",
-    "value_total": "Total value",
-    "value_annual": "Annual value",
-    "value_is_estimate": "Values are estimates",
-    "procurement_route": "Procurement route",
-    "status": "Status",
-    "collaboration_interest": "Open to a joint tender",
-    "notes": "Notes",
-    "extra": "Extra columns",
-    "record_type": "Contract or purchase order",
-}
-DATE_FIELDS = {"award_date", "start_date", "end_date", "max_end_date"}
-MONEY_FIELDS = {"value_total", "value_annual"}
-STATUS_LABELS = {
-    "active": "Active",
-    "expired": "Expired",
-    "terminated": "Terminated",
-    "planned": "Planned",
-}
-INTEREST_LABELS = {"yes": "Yes", "no": "No", "maybe": "Maybe", "unknown": "Not known"}
+DATE_FIELDS = frozenset(names_of_kind("date"))
+MONEY_FIELDS = frozenset(names_of_kind("money"))
+CHOICE_FIELDS = frozenset(names_of_kind("choice"))
+INTEREST_LABELS = contract_field("collaboration_interest").choice_labels
+INTEREST_HINTS = {c.value: c.hint for c in contract_field("collaboration_interest").choices}
 INTEREST_COLOURS = {"yes": "green", "no": "grey", "maybe": "teal", "unknown": "grey"}
-INTEREST_HINTS = {
-    "yes": "Yes, we would consider a joint tender",
-    "no": "No, we will tender this on our own",
-    "maybe": "Maybe, we would like to discuss it",
-    "unknown": "Not known yet",
-}
-RECORD_TYPE_LABELS = {"contract": "Contract", "purchase_order": "Purchase order"}
-HOW_CLASSIFIED = {
-    "manual": "Chosen by a person in the hub",
-    "explicit": "The register named the category",
-    "saved_label": "From the council's own category label, as assigned before in the hub",
-    "cpv": "From the CPV codes",
-    "label": "From the words in the council's own category label",
-    "keywords": "From the words in the title or description",
-    "none": "Nothing matched",
-}
+UNCLASSIFIED_LABEL = "Unclassified"
 
 # The edit form: (field name, kind). Kinds decide how the submitted text becomes schema input.
 FORM_FIELDS: tuple[tuple[str, str], ...] = (
@@ -157,7 +117,7 @@ def periods_text(periods: Any) -> str:
 
 def category_labels() -> dict[str, str]:
     labels = {c.key: c.label for c in db.session.scalars(select(Category))}
-    labels[UNCLASSIFIED] = "Unclassified"
+    labels[UNCLASSIFIED] = UNCLASSIFIED_LABEL
     return labels
 
 
@@ -171,17 +131,13 @@ def plain(field: str, value: Any, labels: dict[str, str] | None = None) -> str:
         return money(value)
     if field == "extension_periods_months":
         return periods_text(value)
-    if field == "status":
-        return STATUS_LABELS.get(value, str(value))
-    if field == "collaboration_interest":
-        return INTEREST_LABELS.get(value, str(value))
-    if field == "record_type":
-        return RECORD_TYPE_LABELS.get(value, str(value))
+    if field in CHOICE_FIELDS:
+        return choice_label(field, value)
     if field == "category":
         return (labels or {}).get(value, str(value))
     if field == "workstream":
         plugin = enabled_plugins().get(value)
-        return plugin.title if plugin else ("Unclassified" if value == UNCLASSIFIED else value)
+        return plugin.title if plugin else (UNCLASSIFIED_LABEL if value == UNCLASSIFIED else value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list | tuple):
@@ -231,12 +187,12 @@ def history(contract: Contract, labels: dict[str, str]) -> list[dict[str, Any]]:
             changes.append(
                 {
                     "field": field,
-                    "label": FIELD_LABELS.get(field, field.replace("_", " ").capitalize()),
+                    "label": LABELS.get(field, field.replace("_", " ").capitalize()),
                     "before": plain(field, before, labels),
                     "after": plain(field, after, labels),
                 }
             )
-        order = list(FIELD_LABELS)
+        order = list(LABELS)
         changes.sort(key=lambda c: order.index(c["field"]) if c["field"] in order else len(order))
         rows.append(
             {
@@ -339,7 +295,7 @@ def validate_form(raw: dict[str, str], categories: set[str]) -> tuple[dict[str, 
     for field, message in errors:
         if field not in seen:
             seen.add(field)
-            unique.append((field, f"{FIELD_LABELS.get(field, field)}: {message}"))
+            unique.append((field, f"{LABELS.get(field, field)}: {message}"))
     order = [name for name, _ in FORM_FIELDS]
     unique.sort(key=lambda e: order.index(e[0]) if e[0] in order else len(order))
     return loaded, unique
@@ -399,7 +355,7 @@ def detail(contract_id: int) -> Any:
     for name in shown:
         value = contract.council.name if name == "council_code" else getattr(contract, name)
         fields.append(
-            {"name": name, "label": FIELD_LABELS[name], "text": plain(name, value, labels)}
+            {"name": name, "label": LABELS[name], "text": plain(name, value, labels)}
         )
     return render_template(
         "contracts/detail.html",
@@ -407,7 +363,9 @@ def detail(contract_id: int) -> Any:
         fields=fields,
         category_label=labels.get(contract.category, contract.category),
         workstream=plain("workstream", contract.workstream),
-        how_classified=HOW_CLASSIFIED.get(contract.classified_by or ""),
+        how_classified=contract_field("classified_by").choice_labels.get(
+            contract.classified_by or ""
+        ),
         extra=[(str(k), extra_value(v)) for k, v in (contract.extra or {}).items()],
         history=history(contract, labels),
         may_edit=can_write(current_user, contract.council_id),
@@ -429,9 +387,10 @@ def _edit_page(
             error_messages=dict(errors),
             categories=edit_categories(),
             statuses=CONTRACT_STATUSES,
-            status_labels=STATUS_LABELS,
+            status_labels=contract_field("status").choice_labels,
             interests=COLLABORATION_INTEREST,
             interest_hints=INTEREST_HINTS,
+            labels=LABELS,
         ),
         status,
     )

@@ -58,6 +58,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from procurehub.contracts.fields import UNCLASSIFIED
 from procurehub.plugins import CategorySpec
 
 __all__ = [
@@ -68,8 +69,6 @@ __all__ = [
     "normalise_label",
     "rules_from_specs",
 ]
-
-UNCLASSIFIED = "unclassified"
 
 _CACHE_SIZE = 65_536
 

@@ -33,37 +33,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from procurehub.ingest.synonyms import FIELDS
+
 __all__ = ["ROW_FIELDS", "clean_rn_artefacts", "iter_ocds_rows"]
 
-#: Keys of every yielded row (besides ``_source_row`` and ``_source_ref``).
-ROW_FIELDS: tuple[str, ...] = (
-    "reference",
-    "title",
-    "description",
-    "cpv_codes",
-    "supplier_name",
-    "supplier_company_number",
-    "supplier_address",
-    "supplier_is_sme",
-    "award_date",
-    "start_date",
-    "end_date",
-    "extension_terms",
-    "max_end_date",
-    "value_total",
-    "value_annual",
-    "value_is_estimate",
-    "procurement_route",
-    "status",
-    "collaboration_interest",
-    "notes",
-    "category",
-    "workstream",
-    "category_label",
-    "record_type",
-    "contract_duration",
-    "council_name",
-)
+#: Keys of every yielded row (besides ``_source_row`` and ``_source_ref``): every field a register
+#: column can map to, so the importer reads an OCDS row as it reads a register row; but never
+#: ``contact`` (contact points are personal data and are not read).
+ROW_FIELDS: tuple[str, ...] = tuple(name for name in FIELDS if name != "contact")
 
 _RN_DOUBLE = re.compile(r"(?:rn){2,}")
 _RN_AFTER_PUNCT = re.compile(r"(?<=[.:;!?)\]\"'’0-9])rn(?: (?=\S)|(?=[A-Z(\-•*])|$)")

@@ -18,6 +18,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from procurehub.contracts.fields import (
+    MAX_LENGTHS,
+    UNCLASSIFIED,
+    contract_field,
+    names_of_kind,
+)
 from procurehub.contracts.rules import derive_fields, derive_status
 from procurehub.ingest.classify import Classifier
 from procurehub.ingest.codes import (
@@ -34,12 +40,13 @@ from procurehub.ingest.ocds import ROW_FIELDS as OCDS_FIELDS
 from procurehub.ingest.ocds import iter_ocds_rows
 from procurehub.ingest.readers import RegisterTable, read_register
 from procurehub.ingest.safety import RegisterFileError, check_upload
-from procurehub.ingest.synonyms import ColumnMapping, map_headings
+from procurehub.ingest.synonyms import IMPORTER_FIELDS, MAPPED_FIELDS, ColumnMapping, map_headings
 from procurehub.ingest.text import clean_text
 from procurehub.renewal_dates import add_months
 
-DATE_FIELDS = {"award_date": False, "start_date": False, "end_date": True, "max_end_date": True}
-MONEY_FIELDS = ("value_total", "value_annual")
+# Date fields, and whether a month alone ("Mar-25") means its last day (end dates) or its first.
+DATE_FIELDS = {name: name in ("end_date", "max_end_date") for name in names_of_kind("date")}
+MONEY_FIELDS = names_of_kind("money")
 TEXT_FIELDS = (
     "reference",
     "title",
@@ -50,7 +57,7 @@ TEXT_FIELDS = (
     "notes",
 )
 # Importer-only targets: used to understand a row, and kept in `extra` under the user's heading.
-KEPT_IN_EXTRA = ("category_label", "record_type", "contract_duration", "council_name", "contact")
+KEPT_IN_EXTRA = IMPORTER_FIELDS
 CACHE_SIZE = 1 << 16
 _NO_CELL: tuple[Any, Any] = (None, None)
 
@@ -65,9 +72,13 @@ _parse_status = lru_cache(maxsize=1024, typed=True)(parse_status)
 _parse_interest = lru_cache(maxsize=1024, typed=True)(parse_collaboration_interest)
 _clean = lru_cache(maxsize=CACHE_SIZE, typed=True)(clean_text)
 
-# Longest values the database holds (the API's marshmallow schema applies the same limits).
-LENGTH_LIMITS = {"reference": 200, "procurement_route": 200}
-CATEGORY_KEY_RE = re.compile(r"^(unclassified|[a-z][a-z0-9_]*\.[a-z0-9_]+)$")
+# Longest texts the hub holds, from the field registry (the API and the database use the same).
+LENGTH_LIMITS = {
+    name: MAX_LENGTHS[name]
+    for name in MAPPED_FIELDS
+    if name in MAX_LENGTHS and contract_field(name).kind == "text"
+}
+CATEGORY_KEY_RE = re.compile(rf"^({UNCLASSIFIED}|[a-z][a-z0-9_]*\.[a-z0-9_]+)$")
 PERIODS_RE = re.compile(r"^\[?\s*\d{1,3}(\s*[;,]\s*\d{1,3})*\s*\]?$")
 PURCHASE_ORDER_RE = re.compile(r"\b(p\.?\s?o\.?|purchase\s+orders?|po\s+number)\b", re.IGNORECASE)
 DURATION_RE = re.compile(
@@ -227,6 +238,10 @@ def row_key(values: Sequence[Any]) -> bytes:
     return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
 
 
+# What the council said about a contract (every field a register gives but the category, see
+# below), in the order its hash reads them. The order is frozen: stored contracts carry the hash,
+# so a new order would make every re-upload look like an update. A test checks it against the
+# field registry.
 CONTENT_FIELDS = (
     "reference", "title", "description", "cpv_codes", "supplier_name", "supplier_company_number",
     "supplier_address", "supplier_is_sme", "award_date", "start_date", "end_date", "extension_terms",
@@ -447,7 +462,9 @@ class RowParser:
                 )
         label_value, _ = cells.get("category_label", _NO_CELL)
         out["category_label"] = (
-            (_clean(label_value) or "")[:300] or None if label_value is not None else None
+            (_clean(label_value) or "")[: MAX_LENGTHS["category_label"]] or None
+            if label_value is not None
+            else None
         )
         category_value, _ = cells.get("category", _NO_CELL)
         if (
@@ -465,7 +482,7 @@ class RowParser:
             description=out["description"],
         )
         out["category"] = result.category
-        out["classified_by"] = result.how if result.category != "unclassified" else None
+        out["classified_by"] = result.how if result.category != UNCLASSIFIED else None
         for message in derive_fields(out):
             problem(
                 row.warnings,

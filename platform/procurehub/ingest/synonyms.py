@@ -31,12 +31,12 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from procurehub.contracts.fields import CANONICAL_FIELDS as CONTRACT_FIELDS
+from procurehub.contracts.fields import CANONICAL_FIELDS
 
 __all__ = [
-    "CANONICAL_FIELDS",
     "FIELDS",
     "IMPORTER_FIELDS",
+    "MAPPED_FIELDS",
     "MULTI_COLUMN_FIELDS",
     "SYNONYMS",
     "ColumnMapping",
@@ -44,11 +44,13 @@ __all__ = [
     "normalise_heading",
 ]
 
-#: Canonical fields a column can map to (the council comes from the upload; `extra` is where
-#: unmapped columns go).
-CANONICAL_FIELDS: tuple[str, ...] = tuple(
-    f for f in CONTRACT_FIELDS if f not in ("council_code", "extra")
+#: Canonical fields a column can map to, from the field registry (the council comes from the
+#: upload; `extra` is where unmapped columns go).
+MAPPED_FIELDS: tuple[str, ...] = tuple(
+    f for f in CANONICAL_FIELDS if f not in ("council_code", "extra")
 )
+#: Targets that help read a row; the pipeline keeps their columns in `extra` too. The first two
+#: are also contract fields (stored beside the canonical ones); the rest exist only here.
 IMPORTER_FIELDS: tuple[str, ...] = (
     "category_label",
     "record_type",
@@ -56,7 +58,7 @@ IMPORTER_FIELDS: tuple[str, ...] = (
     "council_name",
     "contact",
 )
-FIELDS: tuple[str, ...] = CANONICAL_FIELDS + IMPORTER_FIELDS
+FIELDS: tuple[str, ...] = MAPPED_FIELDS + IMPORTER_FIELDS
 #: Fields that may be taken by several columns (all personal-data columns go to ``contact``).
 MULTI_COLUMN_FIELDS: frozenset[str] = frozenset({"contact"})
 

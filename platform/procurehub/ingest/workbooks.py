@@ -21,7 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from procurehub.contracts.fields import CANONICAL_FIELDS
+from procurehub.contracts.fields import (
+    CANONICAL_FIELDS,
+    UNCLASSIFIED,
+    contract_field,
+    names_of_kind,
+)
 from procurehub.exports import (
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -63,130 +68,113 @@ TEMPLATE_ROWS = (2, 5000)
 TEMPLATE_FIELDS: tuple[str, ...] = tuple(
     f for f in CANONICAL_FIELDS if f not in {"council_code", "workstream", "extra"}
 )
-DATE_FIELDS = frozenset({"award_date", "start_date", "end_date", "max_end_date"})
-MONEY_FIELDS = frozenset({"value_total", "value_annual"})
-YES_NO_FIELDS = ("supplier_is_sme", "value_is_estimate")
+DATE_FIELDS = frozenset(names_of_kind("date"))
+MONEY_FIELDS = frozenset(names_of_kind("money"))
+YES_NO_FIELDS = names_of_kind("bool")
 TEXT_FIELDS = frozenset({"reference", "supplier_company_number", "cpv_codes"})
 
-#: Per template column: (what it means, what to put in it, an example).
-FIELD_HELP: dict[str, tuple[str, str, str]] = {
+# Per template column: what to put in it, and an example (what it means is the registry's help).
+_HOW_TO_FILL: dict[str, tuple[str, str]] = {
     "reference": (
-        "Your council's own reference for the contract.",
         "Write it exactly as in your own records. Lots and call-offs may share a reference: "
         "each row is still its own contract. Leave blank if there is none.",
         "NLC-WS-2019-004",
     ),
     "title": (
-        "The name of the contract.",
         "A short title saying what is bought.",
         "Residual waste treatment",
     ),
     "description": (
-        "What the contract covers.",
         "Any longer description of the goods, works or services.",
         "Treatment of kerbside residual waste at an energy from waste plant",
     ),
     "category": (
-        "The ProcureHub category of the contract.",
         "Pick from the drop-down. The 'Categories' sheet lists every category with what it "
         "covers. Choose 'unclassified' (or leave blank) if none fits.",
         "waste.residual_treatment",
     ),
     "cpv_codes": (
-        "Common Procurement Vocabulary codes.",
         "One or more CPV codes, separated by ';' or ','.",
         "90513000-6; 90510000-5",
     ),
     "supplier_name": (
-        "The contractor.",
         "The supplier's name as on the contract.",
         "Example Waste Services Ltd",
     ),
     "supplier_company_number": (
-        "The supplier's Companies House number.",
         "The registration number, with or without a prefix.",
         "02165763",
     ),
     "supplier_address": (
-        "The supplier's address.",
         "The registered or trading address, on one line.",
         "1 High Street, Glasgow, G1 1AA",
     ),
     "supplier_is_sme": (
-        "Is the supplier a small or medium-sized enterprise?",
         "Pick yes or no from the drop-down; leave blank if you don't know.",
         "no",
     ),
     "award_date": (
-        "The date the contract was awarded.",
         "A UK date, day first (see the notes above for the formats accepted).",
         "14/02/2019",
     ),
     "start_date": (
-        "The date the contract started (or starts).",
         "A UK date, day first. A month and year only (Mar-25) means the 1st of the month.",
         "01/04/2019",
     ),
     "end_date": (
-        "The date the contract ends, not counting any extension it could still use.",
         "A UK date, day first. A month and year only (Mar-25) means the last day of the month.",
         "31/03/2026",
     ),
     "extension_terms": (
-        "The options to extend, as your register writes them.",
         "Free text such as '2+1+1', 'Up to 24 months', '2 x 12 months', "
         "'2 separate one year extension options', or 'None'. Text ProcureHub cannot "
         "understand is kept and flagged as a warning.",
         "2+1+1",
     ),
     "extension_periods_months": (
-        "The extension options still available, in months.",
         "Normally leave blank: ProcureHub works this out from extension_terms. If you fill it, "
         "give each option in months separated by ';'.",
         "12; 12",
     ),
     "max_end_date": (
-        "The latest the contract could end if every extension were used.",
         "A UK date, day first. Leave blank and ProcureHub adds the extensions to end_date.",
         "31/03/2028",
     ),
     "value_total": (
-        "The total value of the contract over its life, in pounds.",
         "A number of pounds: 1234567.89, £1,234,567 and £1.2m are all fine. "
         "An amount in brackets, (3728), is a negative amount.",
         "£1,234,567.00",
     ),
     "value_annual": (
-        "The value per year, in pounds.",
         "A number of pounds, as for value_total.",
         "£250,000.00",
     ),
     "value_is_estimate": (
-        "Are the values estimates?",
         "Pick yes or no from the drop-down; leave blank if you don't know.",
         "yes",
     ),
     "procurement_route": (
-        "How the contract was procured.",
         "For example open, restricted, framework (with the framework's name), direct award.",
         "Framework - Scotland Excel Residual Waste",
     ),
     "status": (
-        "Where the contract is in its life.",
         "Pick from the drop-down: active, expired, terminated or planned.",
         "active",
     ),
     "collaboration_interest": (
-        "Would your council consider a joint tender with other councils for this?",
         "Pick yes, no, maybe or unknown from the drop-down.",
         "maybe",
     ),
     "notes": (
-        "Anything else worth knowing.",
         "Free text.",
         "Extension under review",
     ),
 }
+#: Per template column: (what it means, what to put in it, an example).
+FIELD_HELP: dict[str, tuple[str, str, str]] = {
+    name: (contract_field(name).help, *_HOW_TO_FILL[name]) for name in TEMPLATE_FIELDS
+}
+
 
 GENERAL_GUIDANCE = (
     "How to fill in the ProcureHub contract register template",
@@ -341,8 +329,8 @@ def write_contract_template(
     `unclassified` is added when missing.
     """
     categories = list(categories)
-    if not any(key == "unclassified" for key, _ in categories):
-        categories.append(("unclassified", "Not sure, or none of the other categories"))
+    if not any(key == UNCLASSIFIED for key, _ in categories):
+        categories.append((UNCLASSIFIED, "Not sure, or none of the other categories"))
     lists = {
         "category": [key for key, _ in categories],
         "status": list(statuses),

@@ -20,6 +20,7 @@ from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council
 from procurehub.accounts.service import AccountError, get_council
 from procurehub.api.schemas import Id, page_schema
+from procurehub.contracts.fields import UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
 from procurehub.ingest.synonyms import FIELDS
@@ -27,6 +28,7 @@ from procurehub.pagination import keyset_page
 from procurehub.registers import service as register_import
 from procurehub.registers.files import contract_template, upload_error_workbook
 from procurehub.registers.models import Upload
+from procurehub.registers.report import REPORT_COUNTS, report_counts
 from procurehub.workstreams.registry import all_categories
 
 uploads = Blueprint(
@@ -96,35 +98,32 @@ UPLOAD_REQUEST_BODY = {
 }
 
 
-class ReportSchema(ma.Schema):
+_REPORT_FIELDS: dict[str, fields.Field] = {
+    "id": fields.Function(
+        lambda report: report.get("upload_id"), metadata={"description": "Same as upload_id"}
+    ),
+    "upload_id": Id(allow_none=True),
+    "council_code": fields.Str(),
+    **{key: fields.Int() for key in REPORT_COUNTS},
+    "errors": fields.List(fields.Dict()),
+    "warnings": fields.List(fields.Dict()),
+    "status": fields.Str(),
+    "message": fields.Str(),
+    "file": fields.Str(),
+    "format": fields.Str(allow_none=True),
+    "sheets": fields.List(fields.Str()),
+    "sheet": fields.Str(allow_none=True),
+    "header_row": fields.Int(allow_none=True),
+    "mapping": fields.List(fields.Dict()),
+    "missing": fields.List(fields.Dict()),
+}
+
+
+class ReportSchema(ma.Schema.from_dict(_REPORT_FIELDS, name="ReportFields")):  # type: ignore[misc]
     """The import report; the first keys are those of `procurehub import contracts --json`."""
 
     class Meta:
         unknown = ma.INCLUDE
-
-    id = fields.Function(
-        lambda report: report.get("upload_id"), metadata={"description": "Same as upload_id"}
-    )
-    upload_id = Id(allow_none=True)
-    council_code = fields.Str()
-    rows_read = fields.Int()
-    created = fields.Int()
-    updated = fields.Int()
-    unchanged = fields.Int()
-    rejected = fields.Int()
-    duplicates = fields.Int()
-    missing_from_file = fields.Int()
-    errors = fields.List(fields.Dict())
-    warnings = fields.List(fields.Dict())
-    status = fields.Str()
-    message = fields.Str()
-    file = fields.Str()
-    format = fields.Str(allow_none=True)
-    sheets = fields.List(fields.Str())
-    sheet = fields.Str(allow_none=True)
-    header_row = fields.Int(allow_none=True)
-    mapping = fields.List(fields.Dict())
-    missing = fields.List(fields.Dict())
 
 
 
@@ -136,20 +135,7 @@ class UploadSummarySchema(ma.Schema):
     sheet = fields.Str(allow_none=True)
     status = fields.Str()
     created_at = fields.DateTime()
-    counts = fields.Function(
-        lambda u: {
-            k: (u.report or {}).get(k)
-            for k in (
-                "rows_read",
-                "created",
-                "updated",
-                "unchanged",
-                "rejected",
-                "duplicates",
-                "missing_from_file",
-            )
-        }
-    )
+    counts = fields.Function(lambda u: report_counts(u.report or {}))
 
 
 class UploadQuerySchema(ma.Schema):
@@ -323,7 +309,7 @@ class Assign(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Put contracts in a category (coordinators: any council; officers: their own)."""
         category = data["category"]
-        if category != "unclassified" and category not in all_categories():
+        if category != UNCLASSIFIED and category not in all_categories():
             raise UnprocessableEntity(f"Unknown category {category!r}.")
         contracts = list(
             db.session.scalars(select(Contract).where(Contract.id.in_(data["contract_ids"])))

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
-from procurehub.contracts.models import COLLABORATION_INTEREST, CONTRACT_STATUSES
+from procurehub.contracts.fields import COLLABORATION_INTEREST, CONTRACT_STATUSES
 from procurehub.extensions import db
 from procurehub.ingest.workbooks import (
     CellProblem,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from procurehub.registers.report import REPORT_COUNTS
+
 MAX_LINES = 20
 
 
@@ -14,18 +16,7 @@ def format_import_report(report: dict[str, Any]) -> str:
             f"Sheet: {report['sheet']} (of {', '.join(report.get('sheets') or [])}); "
             f"header on row {report.get('header_row')}"
         )
-    counts = ", ".join(
-        f"{key.replace('_', ' ')}: {report[key]}"
-        for key in (
-            "rows_read",
-            "created",
-            "updated",
-            "unchanged",
-            "rejected",
-            "duplicates",
-            "missing_from_file",
-        )
-    )
+    counts = ", ".join(f"{key.replace('_', ' ')}: {report[key]}" for key in REPORT_COUNTS)
     lines.append(counts)
     if report.get("mapping"):
         lines.append("Columns:")

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 
 from procurehub.accounts.models import Council
 from procurehub.audit import service as audit
-from procurehub.contracts.fields import CANONICAL_FIELDS
+from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.contracts.service import snapshot
 from procurehub.extensions import db, utcnow
@@ -41,6 +41,7 @@ from procurehub.ingest.pipeline import (
 from procurehub.ingest.safety import RegisterFileError
 from procurehub.ingest.text import clean_text
 from procurehub.registers.models import CouncilCategoryLabel, CouncilColumnMapping, Upload
+from procurehub.registers.report import REPORT_COUNTS, SUMMARY_COUNTS
 from procurehub.workstreams.registry import all_categories
 
 CHUNK = 2000
@@ -48,11 +49,9 @@ MAX_REPORTED_PROBLEMS = 1000
 MAX_KEPT_REJECTED_ROWS = 10_000
 MAX_LISTED_MISSING = 1000
 IN_MEMORY_FORMATS = {"xlsx", "xlsm", "xls", "ods", "ocds"}
-REPORT_KEYS = ("upload_id", "council_code", "rows_read", "created", "updated", "unchanged", "rejected",
-               "duplicates", "missing_from_file", "errors", "warnings")  # fmt: skip
-STORED_FIELDS = tuple(f for f in CANONICAL_FIELDS if f != "council_code") + (
-    "record_type", "classified_by", "category_label",
-)  # fmt: skip
+# What a parsed row says about a contract: what its history records, plus how it was classified
+# and the council's own category label (the council and the provenance come from the upload).
+STORED_FIELDS = HISTORY_FIELDS + ("classified_by", "category_label")
 
 
 @dataclass
@@ -83,6 +82,7 @@ class _Tally:
     unchanged: int = 0
     rejected: int = 0
     duplicates: int = 0
+    missing_from_file: int = 0  # known when the upload ends (`_finish`)
     skipped: int = 0
     error_count: int = 0
     warning_count: int = 0
@@ -440,7 +440,7 @@ class RegisterImport:
                 contract = contracts[contract_id]
                 before = snapshot(contract)
                 new = {name: values.get(name) for name in STORED_FIELDS}
-                if contract.classified_by == "manual" and new["category"] == "unclassified":
+                if contract.classified_by == "manual" and new["category"] == UNCLASSIFIED:
                     new["category"], new["workstream"], new["classified_by"] = (
                         contract.category,
                         contract.workstream,
@@ -473,13 +473,7 @@ class RegisterImport:
         return {
             "upload_id": None,
             "council_code": council_code,
-            "rows_read": t.rows_read,
-            "created": t.created,
-            "updated": t.updated,
-            "unchanged": t.unchanged,
-            "rejected": t.rejected,
-            "duplicates": t.duplicates,
-            "missing_from_file": 0,
+            **{key: getattr(t, key) for key in REPORT_COUNTS},
             "errors": t.errors,
             "warnings": t.warnings,
         }
@@ -501,9 +495,9 @@ class RegisterImport:
 
     def _finish(self, council_id: int, council_code: str) -> dict[str, Any]:
         t = self.tally
-        report = self._base_report(council_code)
         missing = getattr(self, "_missing", [])
-        report["missing_from_file"] = len(missing)
+        t.missing_from_file = len(missing)
+        report = self._base_report(council_code)
         self._describe_source(report)
         report["missing"] = [
             {"id": s.id, "reference": s.reference, "title": s.title}
@@ -546,9 +540,7 @@ class RegisterImport:
             user=self.user,
             council_code=council_code,
             upload_id=self.upload.id,
-            changes={
-                k: report[k] for k in ("rows_read", "created", "updated", "unchanged", "rejected")
-            },
+            changes={k: report[k] for k in SUMMARY_COUNTS},
         )
         db.session.commit()
         return report
@@ -657,7 +649,7 @@ def assign_category(
         others = db.session.scalars(
             select(Contract).where(
                 Contract.council_id == council_id,
-                Contract.category == "unclassified",
+                Contract.category == UNCLASSIFIED,
                 Contract.category_label.is_not(None),
             )
         )

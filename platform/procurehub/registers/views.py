@@ -26,12 +26,14 @@ from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council, User
 from procurehub.accounts.service import AccountError, get_council
 from procurehub.api import handle_http_exception
+from procurehub.contracts.fields import LABELS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
 from procurehub.ingest.synonyms import FIELDS
 from procurehub.pagination import keyset_page
 from procurehub.registers import service as register_import
 from procurehub.registers.models import Upload
+from procurehub.registers.report import COUNT_LABELS, REPORT_COUNTS, SUMMARY_COUNTS
 from procurehub.workstreams.registry import all_categories
 
 log = logging.getLogger(__name__)
@@ -45,34 +47,10 @@ UNCLASSIFIED_PER_PAGE = 50
 KEEP_AS_EXTRA = "extra"
 
 # Field names stay verbatim (they are the API's and the exports' column names); the label says
-# what they mean for someone who knows the register rather than the database.
+# what they mean for someone who knows the register rather than the database. Contract fields are
+# labelled by the field registry; these few exist only to help read a register.
 FIELD_LABELS: dict[str, str] = {
-    "council_code": "Council code",
-    "reference": "Contract reference",
-    "title": "Title",
-    "description": "Description",
-    "workstream": "Workstream",
-    "category": "Category (hub key)",
-    "cpv_codes": "CPV codes",
-    "supplier_name": "Supplier name",
-    "supplier_company_number": "Supplier company number",
-    "supplier_address": "Supplier address",
-    "supplier_is_sme": "Supplier is an SME",
-    "award_date": "Award date",
-    "start_date": "Start date",
-    "end_date": "End date (before any extension)",
-    "extension_terms": "Extension options (e.g. 2+1+1)",
-    "extension_periods_months": "Extension periods in months",
-    "max_end_date": "Latest end date (with all extensions)",
-    "value_total": "Total value (£)",
-    "value_annual": "Annual value (£)",
-    "value_is_estimate": "Value is an estimate",
-    "procurement_route": "Procurement route",
-    "status": "Status",
-    "collaboration_interest": "Open to a joint tender",
-    "notes": "Notes",
-    "category_label": "The council's own category",
-    "record_type": "Contract or purchase order",
+    **LABELS,
     "contract_duration": "Contract duration",
     "council_name": "Council name",
     "contact": "Contact officer (name, e-mail, phone)",
@@ -177,6 +155,8 @@ def _results(report: dict[str, Any], upload: Upload | None) -> Any:
         how_decided=HOW_DECIDED,
         field_labels=FIELD_LABELS,
         shown=SHOWN_PROBLEMS,
+        counts=REPORT_COUNTS,
+        count_labels=COUNT_LABELS,
     )
 
 
@@ -345,6 +325,8 @@ def uploads() -> Any:
         total=total,
         council_code=council_code,
         councils=list(db.session.scalars(select(Council).order_by(Council.name))),
+        counts=SUMMARY_COUNTS,
+        count_labels=COUNT_LABELS,
     )
 
 
@@ -354,7 +336,7 @@ def unclassified() -> Any:
     if request.method == "POST":
         return _assign()
     council_code = request.args.get("council", "").strip()
-    stmt = select(Contract).where(Contract.category == "unclassified")
+    stmt = select(Contract).where(Contract.category == UNCLASSIFIED)
     if council_code:
         stmt = stmt.join(Council, Council.id == Contract.council_id).where(
             Council.code == council_code
