@@ -202,6 +202,11 @@ def _apply(system: DigitalSystem, data: Mapping[str, Any], *, creating: bool) ->
         )
 
 
+def _removed(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """What a deleted record held, as before/after pairs (after: nothing)."""
+    return {key: [after, None] for key, (_, after) in tk.audit_diff({}, values).items()}
+
+
 def create_system(council_code: str, data: Mapping[str, Any], *, user: Any) -> DigitalSystem:
     """Record a council's system; only that council's users (and administrators) may."""
     council_id = tk.council_id(council_code)
@@ -251,7 +256,7 @@ def delete_system(system: DigitalSystem, *, user: Any) -> None:
         system.id,
         user=user,
         council_code=system.council_code,
-        changes=tk.audit_diff(system_values(system), {}),
+        changes=_removed(system_values(system)),
     )
     tk.session.delete(system)
 
@@ -588,7 +593,7 @@ def delete_case(case: DigitalBusinessCase, *, user: Any) -> None:
         "digital_business_case",
         case.id,
         user=user,
-        changes=tk.audit_diff(case_values(case), {}),
+        changes=_removed(case_values(case)),
     )
     tk.session.delete(case)
 
