@@ -76,6 +76,7 @@ SCALE_FIELDS = {
 SCALE_UNITS = {"housing_stock": "homes", "fleet_size": "vehicles"}
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_MAX_AMOUNT = Decimal(10) ** 13
 
 
 class InventoryLine(NamedTuple):
@@ -190,6 +191,8 @@ class ScalingRules:
                 amount = _amount(values[name], f"{name} ({_RULE_HELP[name]})")
                 if amount < 0:
                     raise AppraisalError(f"{name} ({_RULE_HELP[name]}) cannot be negative")
+                if amount > _MAX_AMOUNT:
+                    raise AppraisalError(f"{name} ({_RULE_HELP[name]}) is over £10 trillion")
                 given[name] = amount
         for name in _SHARE_RULES:
             if values.get(name) is not None:

@@ -83,6 +83,15 @@ class SystemQuerySchema(ma.Schema):
 SystemPage = tk.page_schema(SystemSchema, "DigitalSystemPage")
 
 
+_AMOUNT = fields.Float(
+    allow_nan=False,
+    validate=validate.Range(
+        min=-(10**13), max=10**13, error="Give an amount within ±£10 trillion."
+    ),
+)
+_RULE = validate.Range(min=0, max=10**13)
+
+
 class OptionSchema(ma.Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     description = fields.Str(validate=validate.Length(max=2000))
@@ -91,22 +100,22 @@ class OptionSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "bau, do_minimum or national when generated; null if entered"},
     )
-    capital = fields.List(fields.Float(allow_nan=False), validate=validate.Length(max=61))
-    operating = fields.List(fields.Float(allow_nan=False), validate=validate.Length(max=61))
-    benefits = fields.List(fields.Float(allow_nan=False), validate=validate.Length(max=61))
+    capital = fields.List(_AMOUNT, validate=validate.Length(max=61))
+    operating = fields.List(_AMOUNT, validate=validate.Length(max=61))
+    benefits = fields.List(_AMOUNT, validate=validate.Length(max=61))
 
 
 class RulesSchema(ma.Schema):
     """Scaling rules that generate the standard options from the inventory (real £)."""
 
-    implementation_per_council = fields.Float(validate=validate.Range(min=0))
-    implementation_per_unit = fields.Float(validate=validate.Range(min=0))
-    migration_per_council = fields.Float(validate=validate.Range(min=0))
-    central_setup = fields.Float(validate=validate.Range(min=0))
-    central_annual = fields.Float(validate=validate.Range(min=0))
-    national_cost_per_unit = fields.Float(validate=validate.Range(min=0))
-    benefit_per_unit = fields.Float(validate=validate.Range(min=0))
-    do_minimum_reprocurement_per_council = fields.Float(validate=validate.Range(min=0))
+    implementation_per_council = fields.Float(validate=_RULE)
+    implementation_per_unit = fields.Float(validate=_RULE)
+    migration_per_council = fields.Float(validate=_RULE)
+    central_setup = fields.Float(validate=_RULE)
+    central_annual = fields.Float(validate=_RULE)
+    national_cost_per_unit = fields.Float(validate=_RULE)
+    benefit_per_unit = fields.Float(validate=_RULE)
+    do_minimum_reprocurement_per_council = fields.Float(validate=_RULE)
     do_minimum_saving_share = fields.Float(validate=validate.Range(min=0, max=1))
     parallel_running = fields.Bool()
     join_at = fields.Str(validate=validate.OneOf(("end_date", "max_end_date")))
@@ -194,7 +203,7 @@ class ComparisonSchema(ma.Schema):
 class AppraisalSchema(ma.Schema):
     """The economic case: every option, each against business as usual, and the checks."""
 
-    business_case_id = fields.Int()
+    business_case_id = tk.Id(dump_only=True)
     category = fields.Str()
     edition = fields.Str()
     discount_schedule = fields.List(fields.List(fields.Float()))

@@ -389,6 +389,8 @@ def _entered_options(options: Any) -> list[dict[str, Any]]:
             if len(values) > MAX_OPTION_YEARS + 1:
                 raise AppraisalError(f"{name}: {line} has more than {MAX_OPTION_YEARS + 1} years")
             record[line] = [_money_text(v) for v in values]
+            if any(abs(Decimal(v)) > 10**13 for v in record[line]):
+                raise AppraisalError(f"{name}: {line} has an amount over £10 trillion")
         records.append(record)
     return records
 

@@ -525,8 +525,8 @@ def _amounts(name: str, label: str, errors: FormErrors) -> list[str]:
         except InvalidOperation:
             errors.add(name, f"{label}: amounts by year from year 0, separated by semicolons")
             return []
-        if not value.is_finite():
-            errors.add(name, f"{label}: amounts must be numbers")
+        if not value.is_finite() or abs(value) > 10**13:
+            errors.add(name, f"{label}: amounts must be numbers within ±£10 trillion")
             return []
         amounts.append(str(value))
     if len(amounts) > service.MAX_OPTION_YEARS + 1:

@@ -4,8 +4,10 @@ values and joining schedule, and download the workbook."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -90,7 +92,8 @@ def test_digital_lead_builds_the_housing_business_case(hub, live_server, page):
         page.get_by_role("link", name=re.compile("Download workbook")).click()
     download = download_info.value
     assert download.suggested_filename == "business-case-housing-management-system.xlsx"
-    book = openpyxl.load_workbook(download.path())
+    # Playwright keeps the file without its extension, which openpyxl needs: read the bytes.
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     summary = book["Summary"]
     rows = {summary.cell(r, 1).value: r for r in range(5, 5 + len(npsv_on_page))}
     assert set(rows) == set(npsv_on_page)

@@ -350,3 +350,22 @@ def test_the_workbook_download_opens_and_its_npsv_cells_are_formulas(client, inv
         assert {"Parameters", "Option 1", "Option 2", "Option 3", "Sensitivity"} <= set(
             book.sheetnames
         )
+
+
+def test_hostile_business_case_input_is_a_422_never_a_500(client, inventory):
+    lead = bearer(inventory["lead"])
+    for body in (
+        {"options": [{"name": "Huge", "operating": [1e308]}]},
+        {"discount_schedule": [[5, 0.035]]},
+        {"discount_schedule": [[0, 0.035], [0, 0.03]]},
+        {"rules": {"central_setup": 1e300}},
+        {"mitigation_share": 2},
+        {"appraisal_years": 0},
+        {"capital_project_type": "rockets"},
+        {"edition": "Green Book 1066"},
+        {"surprise": True},
+    ):
+        response = build(client, inventory["lead"], **body)
+        assert response.status_code == 422, (body, response.get_json())
+        assert response.get_json()["message"]
+    assert client.get("/api/v1/digital/business-cases", headers=lead).get_json() == []

@@ -176,7 +176,7 @@ def test_the_digital_lead_builds_the_case_with_the_form_and_reads_it(client, hub
         assert f'data-npsv="{option["npsv"]:.2f}"' in page
     assert appraisal["optimism_bias"]["capital"] == 0.48  # 200% − 190% × 0.8
     assert appraisal["preferred_option"] == "Single national system"
-    assert f'id="headline-vfm"><strong class="ds_tag' in page
+    assert 'id="headline-vfm"><strong class="ds_tag' in page
     assert appraisal["value_for_money"].capitalize() in page
     assert 'id="switching-values"' in page and "Savings: business-as-usual costs avoided" in page
     assert 'id="joining-table"' in page and "Fife Council" in page and "2027/28" in page
