@@ -20,6 +20,7 @@ from procurehub.contracts.fields import UNCLASSIFIED
 from procurehub.contracts.service import create_contract
 from procurehub.extensions import db
 from procurehub.renewal_dates import add_months
+from procurehub.workstreams.registry import enabled_plugins
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -42,6 +43,7 @@ DEMO_USERS = (
     ("officer.dg@procurehub.example", "officer", "S12000006"),
     ("officer.eastayrshire@procurehub.example", "officer", "S12000008"),
     ("fleet.manager@procurehub.example", "network_manager", "S12000047"),
+    ("digital.lead@procurehub.example", "digital_lead", "S12000036"),
 )
 
 # (category, title, suppliers, annual value range £k, term years, extension text)
@@ -201,6 +203,10 @@ def load(seed: int = 2026, today: date | None = None) -> None:
                 },
                 user=None,
             )
+    db.session.flush()
+    for plugin in enabled_plugins().values():
+        if plugin.demo is not None:
+            plugin.demo()
     db.session.commit()
 
 

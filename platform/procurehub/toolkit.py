@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.service import council_names
+from procurehub.api.schemas import Id, Money, page_schema
 from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
 from procurehub.exports import (
@@ -25,6 +26,8 @@ from procurehub.exports import (
     write_xlsx,
 )
 from procurehub.extensions import JSONType, db, utcnow
+from procurehub.ingest.extension_terms import parse_extension_terms
+from procurehub.pagination import keyset_page
 from procurehub.plugins import (
     CategorySpec,
     JobSpec,
@@ -34,6 +37,7 @@ from procurehub.plugins import (
     RenewalItem,
     categories_from_csv,
 )
+from procurehub.renewal_dates import add_months, max_end_date
 
 #: Base class of a plugin's own tables (name them `<plugin key>_<thing>`).
 Model: Any = db.Model
@@ -62,14 +66,17 @@ def has_role(user: Any, *roles: str) -> bool:
 
 __all__ = [
     "CategorySpec",
+    "Id",
     "JSONType",
     "MONEY_FORMAT",
     "JobSpec",
+    "Money",
     "Model",
     "NavEntry",
     "Parameter",
     "Plugin",
     "RenewalItem",
+    "add_months",
     "audit_diff",
     "can_write",
     "categories_from_csv",
@@ -78,8 +85,12 @@ __all__ = [
     "council_names",
     "current_user",
     "has_role",
+    "keyset_page",
     "login_required",
+    "max_end_date",
     "neutralise_csv",
+    "page_schema",
+    "parse_extension_terms",
     "SheetSpec",
     "write_sheets",
     "record_audit",
