@@ -31,13 +31,12 @@ from procurehub.ingest.pipeline import (
     ParsedRow,
     Problem,
     RowParser,
-    Source,
     content_hash,
     jsonable,
-    open_source,
     plan_columns,
     row_key,
 )
+from procurehub.ingest.readers import RegisterTable, read_register
 from procurehub.ingest.safety import RegisterFileError
 from procurehub.ingest.text import clean_text
 from procurehub.registers.models import CouncilCategoryLabel, CouncilColumnMapping, Upload
@@ -199,7 +198,7 @@ class RegisterImport:
         self.today = today or date.today()
         self.tally = _Tally()
         self.upload: Upload | None = None
-        self.source: Source | None = None
+        self.source: RegisterTable | None = None
         self.mapping: list[Any] = []
         self._creates: list[dict[str, Any]] = []
         self._updates: list[tuple[int, dict[str, Any]]] = []
@@ -208,7 +207,7 @@ class RegisterImport:
     def run(self) -> dict[str, Any]:
         council_id, council_code = self.council.id, self.council.code
         try:
-            self.source = open_source(
+            self.source = read_register(
                 self.path,
                 display_name=self.display_name,
                 sheet=self.options.sheet,
@@ -243,9 +242,9 @@ class RegisterImport:
     def _rows(self) -> Callable[[], Iterator[tuple[int, list[Any]]]]:
         assert self.source is not None
         if self.source.format in IN_MEMORY_FORMATS:
-            rows = list(self.source.rows())
+            rows = list(self.source.iter_rows())
             return lambda: iter(rows)
-        return self.source.rows
+        return self.source.iter_rows
 
     def _process(self) -> None:
         assert self.source is not None
