@@ -46,7 +46,15 @@ TEXT_FIELDS = (
     "notes",
 )
 # Importer-only targets: used to understand a row, and kept in `extra` under the user's heading.
-KEPT_IN_EXTRA = ("category_label", "record_type", "contract_duration", "council_name", "contact")
+KEPT_IN_EXTRA = (
+    "category_label",
+    "record_type",
+    "contract_duration",
+    "council_name",
+    "buyer_id",
+    "joint_buyers",
+    "contact",
+)
 CACHE_SIZE = 1 << 16
 _NO_CELL: tuple[Any, Any] = (None, None)
 

@@ -54,6 +54,7 @@ IMPORTER_FIELDS: tuple[str, ...] = (
     "record_type",
     "contract_duration",
     "council_name",
+    "buyer_id",
     "contact",
 )
 FIELDS: tuple[str, ...] = CANONICAL_FIELDS + IMPORTER_FIELDS
@@ -440,6 +441,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Entity",
         "releases/0/buyer/name",
     ),
+    # Who bought it, by identifier (a GSS code, an OCDS organisation identifier): see ingest.buyers
+    "buyer_id": (
+        "Buyer ID",
+        "Buyer Identifier",
+        "releases/0/buyer/id",
+        "releases/0/buyer/identifier/id",
+        "council_code",
+        "GSS code",
+        "Council GSS code",
+        "Authority code",
+    ),
     "contact": (
         "Contract Owner",
         "Contract Manager",
@@ -489,7 +501,6 @@ _KNOWN_EXTRA: tuple[str, ...] = (
     "Classification Description",
     "Classification Scheme",
     "Supplier ID-scheme",
-    "Buyer ID",
     "Buyer ID-scheme",
     "CPV Label",
     "CPV Description",
