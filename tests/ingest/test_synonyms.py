@@ -138,6 +138,7 @@ def test_contracts_finder_flattened_ocds_csv_headings() -> None:
         "releases/0/tender/items/0/classification/id": "cpv_codes",
         "releases/0/tender/procurementMethodDetails": "procurement_route",
         "releases/0/buyer/name": "council_name",
+        "releases/0/buyer/identifier/id": "buyer_id",
         "releases/0/awards/0/status": "status",
         "releases/0/awards/0/date": "award_date",
         "releases/0/awards/0/value/amount": "value_total",
@@ -174,6 +175,7 @@ def test_nottingham_simple_award_headings() -> None:
     assert _mapped(mappings) == {
         "Notice ID": "reference",
         "Buyer Name": "council_name",
+        "Buyer ID": "buyer_id",
         "Supplier Name": "supplier_name",
         "Supplier ID": "supplier_company_number",
         "Supplier Address - street address": "supplier_address",
@@ -189,7 +191,6 @@ def test_nottingham_simple_award_headings() -> None:
     assert extras == [
         "Published Date",
         "Buyer ID-scheme",
-        "Buyer ID",
         "Buyer Locality",
         "Supplier ID-scheme",
         "Supplier Address - locality",

@@ -278,11 +278,19 @@ def _release_rows(release: dict) -> Iterator[dict]:
     parties = {_s(p.get("id")): p for p in _l(release.get("parties")) if _s(p.get("id"))}
     buyer = _d(release.get("buyer"))
     council = _s(buyer.get("name")) or _s(_d(parties.get(_s(buyer.get("id")))).get("name"))
+    buyer_parties = [p for p in parties.values() if "buyer" in _l_str(p.get("roles"))]
     if not council:
-        council = next(
-            (_s(p.get("name")) for p in parties.values() if "buyer" in _l_str(p.get("roles"))),
-            None,
-        )
+        council = next((_s(p.get("name")) for p in buyer_parties), None)
+    lead = parties.get(_s(buyer.get("id"))) or {}
+    if not buyer and buyer_parties:
+        lead = buyer_parties[0]
+    buyer_ids = _identifiers(buyer, _d(lead)) if (buyer or lead) else None
+    joint = [
+        name
+        for p in buyer_parties
+        if p is not lead and (name := _s(p.get("name"))) and name != council
+    ]
+    joint_buyers = "; ".join(dict.fromkeys(joint)) or None
     lots = _l(tender.get("lots"))
     lots_by_id = {_s(lot.get("id")): lot for lot in lots}
     awards = _l(release.get("awards"))
@@ -442,9 +450,23 @@ def _release_rows(release: dict) -> Iterator[dict]:
             notes=notes,
             contract_duration=duration,
             council_name=council,
+            buyer_id=buyer_ids,
+            joint_buyers=joint_buyers,
         )
         row["_source_ref"] = ocid or None
         yield row
+
+
+def _identifiers(*orgs: dict) -> str | None:
+    """A buyer's identifiers, "; "-separated: party ids and ``scheme-id`` identifiers."""
+    found: list[str] = []
+    for org in orgs:
+        found.append(_s(org.get("id")) or "")
+        for ident in [_d(org.get("identifier")), *_l(org.get("additionalIdentifiers"))]:
+            scheme, ident_id = _s(ident.get("scheme")), _s(ident.get("id"))
+            if ident_id:
+                found.append(f"{scheme}-{ident_id}" if scheme else ident_id)
+    return "; ".join(dict.fromkeys(i for i in found if i)) or None
 
 
 def _l_str(value: Any) -> list[str]:

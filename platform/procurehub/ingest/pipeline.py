@@ -1,6 +1,7 @@
-"""From an uploaded file to validated contract rows: read, map headings, parse, classify.
+"""From a read register to validated contract rows: map headings, parse, classify.
 
-Pure Python (no Flask, no database): `store.py` decides what each row means for the hub
+Reading the file is :func:`procurehub.ingest.readers.read_register`'s job (the one way in, for
+every format). Pure Python (no Flask, no database): `registers.service` decides what each row means for the hub
 and writes it. Everything a row could not be understood for becomes a `Problem` quoting the
 value, with the row number as the user sees it in their file and the heading as they wrote it.
 """
@@ -8,10 +9,8 @@ value, with the row number as the user sees it in their file and the heading as 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -36,10 +35,7 @@ from procurehub.ingest.codes import (
 from procurehub.ingest.dates import parse_date
 from procurehub.ingest.extension_terms import parse_extension_terms
 from procurehub.ingest.money import amount_note, parse_money
-from procurehub.ingest.ocds import ROW_FIELDS as OCDS_FIELDS
-from procurehub.ingest.ocds import iter_ocds_rows
-from procurehub.ingest.readers import RegisterTable, read_register
-from procurehub.ingest.safety import RegisterFileError, check_upload
+from procurehub.ingest.readers import RegisterTable
 from procurehub.ingest.synonyms import IMPORTER_FIELDS, MAPPED_FIELDS, ColumnMapping, map_headings
 from procurehub.ingest.text import clean_text
 from procurehub.renewal_dates import add_months
@@ -117,21 +113,6 @@ class ParsedRow:
         return not self.errors
 
 
-@dataclass
-class Source:
-    """An opened upload: its headings and rows, whatever the format."""
-
-    display_name: str
-    format: str
-    headings: list[str]
-    rows: Callable[[], Iterator[tuple[int, list[Any]]]]
-    sheet_names: list[str] = field(default_factory=list)
-    sheet: str | None = None
-    header_row: int | None = None
-    notes: list[str] = field(default_factory=list)
-    preset_mapping: list[ColumnMapping] | None = None  # OCDS rows are already canonical
-
-
 def jsonable(value: Any) -> Any:
     """A cell value as JSON can carry it (for `extra`, reports and stored rejected rows)."""
     if value is None or isinstance(value, str | bool | int):
@@ -151,82 +132,19 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def open_source(
-    path: str | os.PathLike,
-    *,
-    display_name: str,
-    sheet: str | None = None,
-    max_rows: int = 1_000_000,
-    max_columns: int = 500,
-    max_bytes: int = 50 * 1024 * 1024,
-) -> Source:
-    """Open a register (spreadsheet or CSV) or an OCDS JSON package; refuse hostile files."""
-    name = os.path.basename(display_name.replace("\\", "/")) or "the uploaded file"
-    fmt = check_upload(path, display_name=name, max_bytes=max_bytes)
-    if fmt == "json":
-        return _open_ocds(path, name, max_rows)
-    table: RegisterTable = read_register(
-        path,
-        display_name=name,
-        sheet=sheet,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_bytes=max_bytes,
-    )
-    return Source(
-        display_name=name,
-        format=table.format,
-        headings=list(table.headings),
-        rows=table.iter_rows,
-        sheet_names=list(table.sheet_names),
-        sheet=table.sheet,
-        header_row=table.header_row,
-        notes=list(table.notes),
-    )
+def plan_columns(
+    table: RegisterTable, saved: dict[str, str] | None = None
+) -> list[ColumnMapping]:
+    """Heading → field for every column: the council's saved mapping, then the synonym table.
 
-
-def _open_ocds(path: str | os.PathLike, name: str, max_rows: int) -> Source:
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-        rows = list(iter_ocds_rows(data))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RegisterFileError(f"'{name}' is not valid JSON ({exc}).", display_name=name) from exc
-    except RecursionError as exc:
-        raise RegisterFileError(
-            f"'{name}' is nested too deeply to be an OCDS package.", display_name=name
-        ) from exc
-    except ValueError as exc:
-        raise RegisterFileError(f"'{name}': {exc}", display_name=name) from exc
-    if not rows:
-        raise RegisterFileError(
-            f"'{name}' is an OCDS package with no contracts in it.", display_name=name
-        )
-    if len(rows) > max_rows:
-        raise RegisterFileError(
-            f"'{name}' has more than {max_rows:,} contracts.", display_name=name
-        )
-    headings = list(OCDS_FIELDS)
-    matrix = [
-        (int(row.get("_source_row") or i), [row.get(h) for h in headings])
-        for i, row in enumerate(rows, 1)
-    ]
-    return Source(
-        display_name=name,
-        format="ocds",
-        headings=headings,
-        rows=lambda: iter(matrix),
-        preset_mapping=[
-            ColumnMapping(h, None if h in ("workstream",) else h, "ocds") for h in headings
-        ],
-    )
-
-
-def plan_columns(source: Source, saved: dict[str, str] | None = None) -> list[ColumnMapping]:
-    """Heading → field for every column: the council's saved mapping, then the synonym table."""
-    if source.preset_mapping is not None:
-        return source.preset_mapping
-    mapping = map_headings(source.headings, saved=saved)
+    An OCDS package's columns are canonical fields already: no saved mapping or synonym can
+    improve on that (its workstream, like any register's, follows the category).
+    """
+    if table.canonical_headings:
+        return [
+            ColumnMapping(h, None if h == "workstream" else h, "ocds") for h in table.headings
+        ]
+    mapping = map_headings(table.headings, saved=saved)
     # workstream follows the category; a "workstream" column is kept as written in extra.
     return [
         ColumnMapping(m.heading, None, "extra") if m.field == "workstream" else m for m in mapping

@@ -1,12 +1,16 @@
 """Reading an uploaded contract register into rows, whatever its format.
 
-One entry point, like pandas' readers: :func:`read_register` checks the file
-(:func:`procurehub.ingest.safety.check_upload`), picks the sheet, finds the header row and
-returns a :class:`RegisterTable`. Per-format readers sit behind it:
+One entry point, like pandas' readers: :func:`read_register` checks the file once
+(:func:`procurehub.ingest.safety.check_upload`), then hands it to the reader of its format, and
+every reader returns the same :class:`RegisterTable`, so what comes after (mapping headings,
+parsing, storing) never asks which format it was. The options (``sheet``, ``max_rows``,
+``max_columns``, ``max_bytes``) mean the same for every format. Per-format readers:
 
 - .xlsx / .xlsm / .ods / .xls — python-calamine; if calamine cannot read the file, openpyxl
   (read-only, values only, XML through defusedxml) for .xlsx/.xlsm and xlrd for .xls.
 - .csv / .tsv / .txt — the :mod:`csv` module over a text stream, never loaded whole.
+- .json — an OCDS release or record package (:mod:`procurehub.ingest.ocds`): one row per
+  contract, its columns already named by canonical field (``canonical_headings``).
 
 Cells keep their native types (``str``, ``int``, ``float``, ``bool``, ``datetime.date``,
 ``datetime.datetime``, ``datetime.time``); an empty or whitespace-only cell is ``None``. CSV
@@ -24,6 +28,7 @@ import csv
 import datetime as _dt
 import io
 import itertools
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -36,6 +41,8 @@ from procurehub.ingest.headers import (
     heading_keyword_score,
     is_blank,
 )
+from procurehub.ingest.ocds import ROW_FIELDS as OCDS_FIELDS
+from procurehub.ingest.ocds import iter_ocds_rows
 from procurehub.ingest.safety import RegisterFileError, check_upload, ensure_openpyxl_is_defused
 
 __all__ = ["RegisterTable", "read_register"]
@@ -57,8 +64,11 @@ Record = tuple[int, list]
 class RegisterTable:
     """A register read from an uploaded file: its headings and a way to iterate its rows.
 
+    ``format`` is ``xlsx``, ``xlsm``, ``xls``, ``ods``, ``csv`` or ``ocds``.
     ``header_row`` is the 1-based row (spreadsheet row, or CSV line) of the header as the user
     sees it; for a two-row header it is the upper row and ``last_header_row`` the lower one.
+    An OCDS package has no header row (``None``): its ``headings`` are canonical field names
+    (``canonical_headings``) and its row numbers count contracts from 1.
     ``row_count_hint`` is an upper bound on the number of data rows when the format knows it
     (spreadsheets), else ``None``. ``notes`` lists things the user may want to know about how
     the file was read (for example a CSV decoded as Windows-1252).
@@ -68,7 +78,7 @@ class RegisterTable:
     display_name: str
     sheet_names: list[str]
     sheet: str | None
-    header_row: int
+    header_row: int | None
     headings: list[str]
     row_count_hint: int | None = None
     last_header_row: int | None = None
@@ -76,6 +86,7 @@ class RegisterTable:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     max_rows: int = 1_000_000
+    canonical_headings: bool = False
     _records: Callable[[], Iterator[Record]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -97,7 +108,7 @@ class RegisterTable:
         if self._records is None:
             return
         width = len(self.headings)
-        last_header = self.last_header_row or self.header_row
+        last_header = self.last_header_row or 0
         count = 0
         for number, raw in self._records():
             if number <= last_header:
@@ -132,32 +143,34 @@ class RegisterTable:
 def read_register(
     path: str | os.PathLike,
     *,
-    display_name: str,
+    display_name: str | None = None,
     sheet: str | None = None,
     max_rows: int = 1_000_000,
     max_columns: int = 500,
     max_bytes: int = 50 * 1024 * 1024,
 ) -> RegisterTable:
-    """Read an uploaded contract register.
+    """Read an uploaded contract register, whatever its format: the one way in.
 
-    ``display_name`` is the file name as the user gave it: it decides the format (with the
-    content, see :func:`~procurehub.ingest.safety.check_upload`) and names the file in every
-    error message; ``path`` is only where the bytes are. ``sheet`` picks a sheet by name; by
-    default the sheet that looks most like a register is used (see :func:`_choose_sheet`).
+    ``display_name`` is the file name as the user gave it (default: ``path``'s own name): it
+    decides the format (with the content, see :func:`~procurehub.ingest.safety.check_upload`)
+    and names the file in every error message; ``path`` is only where the bytes are. ``sheet``
+    picks a sheet by name; by default the sheet that looks most like a register is used (see
+    :func:`_choose_sheet`). The upload's safety checks run here, once, before any reader sees
+    the file.
 
     Raises :class:`RegisterFileError` with a message for the user when the file is refused,
-    has no recognisable header row, has a header but no data rows, or exceeds ``max_columns``
-    or ``max_rows`` (for CSV the row cap is enforced while iterating).
+    has no recognisable header row (or, for JSON, is not an OCDS package), has a header but no
+    data rows, or exceeds ``max_columns`` or ``max_rows`` (for CSV the row cap is enforced
+    while iterating).
     """
-    name = os.path.basename(display_name.replace("\\", "/")) or "the uploaded file"
+    shown = os.fspath(path) if display_name is None else display_name
+    name = os.path.basename(shown.replace("\\", "/")) or "the uploaded file"
     fmt = check_upload(path, display_name=name, max_bytes=max_bytes)
     if fmt == "json":
-        raise RegisterFileError(
-            f"'{name}' is a JSON file. Only OCDS release packages are accepted as JSON; "
-            "upload it as an OCDS import rather than a contract register.",
-            display_name=name,
-        )
-    if fmt == "csv":
+        table = _read_ocds(path, name=name, max_rows=max_rows)
+        if sheet is not None:
+            table.notes.append(f"A sheet ('{sheet}') was asked for, but OCDS files have no sheets.")
+    elif fmt == "csv":
         table = _read_csv(path, name=name, max_rows=max_rows, max_columns=max_columns)
         if sheet is not None:
             table.notes.append(f"A sheet ('{sheet}') was asked for, but CSV files have no sheets.")
@@ -639,4 +652,49 @@ def _read_csv(
         notes=[note] if note else [],
         max_rows=max_rows,
         _records=records,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# OCDS JSON
+
+
+def _read_ocds(path: str | os.PathLike, *, name: str, max_rows: int) -> RegisterTable:
+    """An OCDS package as a table whose columns are canonical fields, one row per contract."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+        rows = list(iter_ocds_rows(data))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RegisterFileError(f"'{name}' is not valid JSON ({exc}).", display_name=name) from exc
+    except RecursionError as exc:
+        raise RegisterFileError(
+            f"'{name}' is nested too deeply to be an OCDS package.", display_name=name
+        ) from exc
+    except ValueError as exc:
+        raise RegisterFileError(f"'{name}': {exc}", display_name=name) from exc
+    if not rows:
+        raise RegisterFileError(
+            f"'{name}' is an OCDS package with no contracts in it.", display_name=name
+        )
+    if len(rows) > max_rows:
+        raise RegisterFileError(
+            f"'{name}' has more than {max_rows:,} contracts.", display_name=name
+        )
+    headings = list(OCDS_FIELDS)
+    matrix = [
+        (int(row.get("_source_row") or i), [row.get(h) for h in headings])
+        for i, row in enumerate(rows, 1)
+    ]
+    return RegisterTable(
+        format="ocds",
+        display_name=name,
+        sheet_names=[],
+        sheet=None,
+        header_row=None,
+        headings=headings,
+        row_count_hint=len(matrix),
+        max_rows=max_rows,
+        canonical_headings=True,
+        _records=lambda: iter(matrix),
     )

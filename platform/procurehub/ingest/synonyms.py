@@ -56,6 +56,8 @@ IMPORTER_FIELDS: tuple[str, ...] = (
     "record_type",
     "contract_duration",
     "council_name",
+    "buyer_id",
+    "joint_buyers",
     "contact",
 )
 FIELDS: tuple[str, ...] = MAPPED_FIELDS + IMPORTER_FIELDS
@@ -442,6 +444,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Entity",
         "releases/0/buyer/name",
     ),
+    # Who bought it, by identifier (a GSS code, an OCDS organisation identifier): see ingest.buyers
+    "buyer_id": (
+        "Buyer ID",
+        "Buyer Identifier",
+        "releases/0/buyer/id",
+        "releases/0/buyer/identifier/id",
+        "council_code",
+        "GSS code",
+        "Council GSS code",
+        "Authority code",
+    ),
     "contact": (
         "Contract Owner",
         "Contract Manager",
@@ -491,7 +504,6 @@ _KNOWN_EXTRA: tuple[str, ...] = (
     "Classification Description",
     "Classification Scheme",
     "Supplier ID-scheme",
-    "Buyer ID",
     "Buyer ID-scheme",
     "CPV Label",
     "CPV Description",

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound, UnprocessableEntity
+from werkzeug.exceptions import Forbidden, NotFound, UnprocessableEntity
 
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council
@@ -67,6 +67,13 @@ class UploadFormSchema(ma.Schema):
     dry_run = fields.Bool(
         load_default=False, metadata={"description": "Report only; store nothing"}
     )
+    all_buyers = fields.Bool(
+        load_default=False,
+        metadata={
+            "description": "Coordinators and admins: a public file naming many buyers; file each "
+            "row under the council its buyer is (rows naming no buyer go to `council`)"
+        },
+    )
 
 
 UPLOAD_REQUEST_BODY = {
@@ -91,6 +98,11 @@ UPLOAD_REQUEST_BODY = {
                         "description": "Store valid rows even if some are rejected",
                     },
                     "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
+                    "all_buyers": {
+                        "type": "boolean",
+                        "description": "Coordinators and admins: file each row of a public "
+                        "multi-buyer file under the council its buyer is",
+                    },
                 },
             }
         }
@@ -125,6 +137,17 @@ class ReportSchema(ma.Schema.from_dict(_REPORT_FIELDS, name="ReportFields")):  #
     class Meta:
         unknown = ma.INCLUDE
 
+    other_buyers = fields.List(
+        fields.Dict(),
+        metadata={"description": "Rows refused because the file names another buyer, by buyer"},
+    )
+    councils = fields.List(
+        fields.Dict(), metadata={"description": "All-buyers imports: rows filed per council"}
+    )
+    unmatched_buyers = fields.List(
+        fields.Dict(),
+        metadata={"description": "All-buyers imports: buyers that are no council in the hub"},
+    )
 
 
 
@@ -185,14 +208,20 @@ class UploadCollection(MethodView):
             council = get_council(form.get("council") or current_user.council.code)
         except AccountError as exc:
             raise UnprocessableEntity(str(exc)) from exc
-        require_write(current_user, council.id, what="contracts")
-        report = register_import.import_upload(
-            request.files["file"],
-            council=council,
-            user=current_user,
-            options=register_import.upload_options(form, current_app.config["MAX_CONTENT_LENGTH"]),
-            folder=os.path.join(current_app.instance_path, "uploads"),
-        )
+        if not form["all_buyers"]:
+            require_write(current_user, council.id, what="contracts")
+        try:
+            report = register_import.import_upload(
+                request.files["file"],
+                council=council,
+                user=current_user,
+                options=register_import.upload_options(
+                    form, current_app.config["MAX_CONTENT_LENGTH"]
+                ),
+                folder=os.path.join(current_app.instance_path, "uploads"),
+            )
+        except register_import.ImportNotAllowed as exc:
+            raise Forbidden(str(exc)) from exc
         if report["status"] == "refused":
             abort(
                 422,

@@ -20,24 +20,25 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from procurehub.accounts.authz import can_write
 from procurehub.accounts.models import Council
 from procurehub.audit import service as audit
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.contracts.service import snapshot
 from procurehub.extensions import db, utcnow
+from procurehub.ingest.buyers import Buyer, BuyerColumns, CouncilMatcher, Route, route_row
 from procurehub.ingest.classify import Classifier, normalise_label, rules_from_specs
 from procurehub.ingest.pipeline import (
     ParsedRow,
     Problem,
     RowParser,
-    Source,
     content_hash,
     jsonable,
-    open_source,
     plan_columns,
     row_key,
 )
+from procurehub.ingest.readers import RegisterTable, read_register
 from procurehub.ingest.safety import RegisterFileError
 from procurehub.ingest.text import clean_text
 from procurehub.registers.models import CouncilCategoryLabel, CouncilColumnMapping, Upload
@@ -62,6 +63,13 @@ class ImportOptions:
     max_rows: int = 1_000_000
     max_columns: int = 500
     max_bytes: int = 50 * 1024 * 1024
+    # A coordinator's deliberate import of a public multi-buyer file: each row is filed under
+    # the hub council its buyer is (DESIGN §6). Coordinators and admins only.
+    all_buyers: bool = False
+
+
+class ImportNotAllowed(Exception):
+    """The user may not import this way; the message says who may."""
 
 
 @dataclass
@@ -89,8 +97,8 @@ class _Tally:
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[list[Any]] = field(default_factory=list)
-    seen_stored: set[int] = field(default_factory=set)
-    rejected_refs: set[str] = field(default_factory=set)
+    other_buyers: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    unmatched_buyers: Counter[str] = field(default_factory=Counter)
 
     def add(self, target: str, problems: list[Problem]) -> None:
         bucket = self.errors if target == "errors" else self.warnings
@@ -101,6 +109,62 @@ class _Tally:
         for p in problems:
             if len(bucket) < MAX_REPORTED_PROBLEMS:
                 bucket.append(p.to_dict())
+
+
+@dataclass
+class _CouncilRows:
+    """The rows of one upload filed under one council, matched against that council's contracts.
+
+    An ordinary upload has one; an all-buyers import of a public file has one per council its
+    buyers are, so re-upload matching and `missing_from_file` stay within each council.
+    """
+
+    id: int
+    code: str
+    name: str
+    ref_counts: Counter[str] = field(default_factory=Counter)
+    stored: list[_Stored] = field(default_factory=list)
+    by_ref: dict[str, list[_Stored]] = field(default_factory=lambda: defaultdict(list))
+    by_key: dict[tuple[str, str, Any], list[_Stored]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    shared: dict[str, list[ParsedRow]] = field(default_factory=lambda: defaultdict(list))
+    seen_stored: set[int] = field(default_factory=set)
+    rejected_refs: set[str] = field(default_factory=set)
+    missing: list[_Stored] = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def load_stored(self) -> None:
+        stmt = select(
+            Contract.id,
+            Contract.reference,
+            Contract.content_hash,
+            Contract.title,
+            Contract.supplier_name,
+            Contract.start_date,
+        ).where(Contract.council_id == self.id)
+        self.stored = [_Stored(*row) for row in db.session.execute(stmt)]
+        for s in self.stored:
+            if ref_key(s.reference):
+                self.by_ref[ref_key(s.reference)].append(s)
+            else:
+                self.by_key[match_key(s.title, s.supplier_name, s.start_date)].append(s)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "council_code": self.code,
+            "council_name": self.name,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "missing_from_file": len(self.missing),
+        }
 
 
 def ref_key(reference: str | None) -> str | None:
@@ -177,14 +241,17 @@ def build_classifier(council: Council) -> Classifier:
 
 
 class RegisterImport:
-    """One upload of one council's register. Call `run()` once."""
+    """One upload of a register: one council's, or a public file's for all its buyers.
+
+    Call `run()` once.
+    """
 
     def __init__(
         self,
         path: str | os.PathLike,
         *,
         display_name: str,
-        council: Council,
+        council: Council | None,
         user: Any,
         options: ImportOptions | None = None,
         progress: Callable[[int], None] | None = None,
@@ -199,16 +266,25 @@ class RegisterImport:
         self.today = today or date.today()
         self.tally = _Tally()
         self.upload: Upload | None = None
-        self.source: Source | None = None
+        self.source: RegisterTable | None = None
         self.mapping: list[Any] = []
+        self.batches: dict[str, _CouncilRows] = {}
         self._creates: list[dict[str, Any]] = []
-        self._updates: list[tuple[int, dict[str, Any]]] = []
+        self._updates: list[tuple[int, str, dict[str, Any]]] = []
+        if council is None and not self.options.all_buyers:
+            raise ValueError("an upload is for one council unless it imports all buyers")
+        if self.options.all_buyers and not may_import_all_buyers(user):
+            raise ImportNotAllowed(
+                "Only a coordinator or an administrator can import a file for all the buyers it "
+                "names. Upload it for your own council instead: rows of other buyers are refused."
+            )
 
     # ------------------------------------------------------------------ entry point
     def run(self) -> dict[str, Any]:
-        council_id, council_code = self.council.id, self.council.code
+        council_id = self.council.id if self.council else None
+        council_code = self.council.code if self.council else None
         try:
-            self.source = open_source(
+            self.source = read_register(
                 self.path,
                 display_name=self.display_name,
                 sheet=self.options.sheet,
@@ -216,10 +292,20 @@ class RegisterImport:
                 max_columns=self.options.max_columns,
                 max_bytes=self.options.max_bytes,
             )
-            # One upload per council at a time (PostgreSQL row lock; SQLite serialises writers).
-            db.session.execute(select(Council.id).where(Council.id == council_id).with_for_update())
-            self.mapping = plan_columns(self.source, saved_column_mapping(self.council))
-            if not self.options.dry_run:
+            saved = saved_column_mapping(self.council) if self.council else None
+            self.mapping = plan_columns(self.source, saved)
+            self._plan_councils()
+            filing = self._filing_council()
+            if filing is not None:
+                council_id, council_code = filing.id, filing.code
+            # One upload per council at a time (PostgreSQL row locks, taken in one order;
+            # SQLite serialises writers).
+            locked = sorted({b.id for b in self.batches.values()} | {council_id} - {None})
+            if locked:
+                db.session.execute(
+                    select(Council.id).where(Council.id.in_(locked)).with_for_update()
+                )
+            if not self.options.dry_run and council_id is not None:
                 self.upload = Upload(
                     council_id=council_id,
                     user_id=getattr(self.user, "id", None),
@@ -239,36 +325,116 @@ class RegisterImport:
             raise
         return self._finish(council_id, council_code)
 
+    # ------------------------------------------------------------------ buyers
+    def _plan_councils(self) -> None:
+        """Read who bought each row, when the file says so, and which councils the rows go to."""
+        assert self.source is not None
+        self._rows = self._all_rows()
+        self._buyer_columns = BuyerColumns.from_mapping(self.mapping)
+        self._routes: dict[Buyer | None, Route] = {}
+        self._matcher = None
+        if self._buyer_columns is not None or self.options.all_buyers:
+            self._matcher = CouncilMatcher(
+                db.session.execute(select(Council.code, Council.name)).all()
+            )
+        self._councils = (
+            {c.code: c for c in db.session.scalars(select(Council))}
+            if self._matcher is not None
+            else {}
+        )
+        if self.council is not None:
+            self._councils.setdefault(self.council.code, self.council)
+            self._batch(self.council.code)
+        ref_index = next((i for i, m in enumerate(self.mapping) if m.field == "reference"), None)
+        if ref_index is None and self._buyer_columns is None:
+            return
+        for _, raw in self._rows():
+            code = self._route(raw).council_code
+            if code is None:
+                continue
+            batch = self._batch(code)
+            if ref_index is not None:
+                key = ref_key(clean_text(raw[ref_index]))
+                if key:
+                    batch.ref_counts[key] += 1
+
+    def _batch(self, code: str) -> _CouncilRows:
+        batch = self.batches.get(code)
+        if batch is None:
+            council = self._councils[code]
+            batch = self.batches[code] = _CouncilRows(council.id, council.code, council.name)
+        return batch
+
+    def _route(self, raw: list[Any]) -> Route:
+        buyer = self._buyer_columns.read(raw) if self._buyer_columns is not None else None
+        route = self._routes.get(buyer)
+        if route is None:
+            if buyer is None and not self.options.all_buyers:
+                route = Route(self.council.code)  # type: ignore[union-attr]
+            else:
+                assert self._matcher is not None
+                route = route_row(
+                    buyer,
+                    self._matcher,
+                    uploader=self.council.code if self.council else None,
+                    all_buyers=self.options.all_buyers,
+                )
+            self._routes[buyer] = route
+        return route
+
+    def _not_filed(self, number: int, raw: list[Any], route: Route) -> None:
+        """A row filed under no council: another buyer's (rejected), or outside the hub (skipped)."""
+        tally = self.tally
+        columns = self._buyer_columns
+        buyer = columns.read(raw) if columns is not None else None
+        heading, value = None, None
+        if columns is not None:
+            filled = [i for i in (columns.name, columns.identifiers) if i is not None and raw[i]]
+            if filled:
+                heading, value = self.mapping[filled[0]].heading, raw[filled[0]]
+        problem = Problem(number, heading, value, route.message or "")
+        if not route.refused:  # an all-buyers import: a buyer that is no council in the hub
+            tally.skipped += 1
+            tally.unmatched_buyers[buyer.label if buyer else ""] += 1
+            tally.add("warnings", [problem])
+            return
+        tally.rejected += 1
+        tally.add("errors", [problem])
+        if buyer is not None and self._matcher is not None:
+            tally.other_buyers[(buyer.label, self._matcher.council_of(buyer))] += 1
+        if len(tally.rejected_rows) < MAX_KEPT_REJECTED_ROWS:
+            tally.rejected_rows.append(
+                {
+                    "row": number,
+                    "values": [jsonable(x) for x in raw],
+                    "problems": [problem.to_dict()],
+                }
+            )
+
+    def _filing_council(self) -> _CouncilRows | None:
+        """The council the upload is recorded under: the one it was for, else its first buyer's."""
+        if self.council is not None:
+            return self.batches.get(self.council.code) or _CouncilRows(
+                self.council.id, self.council.code, self.council.name
+            )
+        return next(iter(self.batches.values()), None)
+
     # ------------------------------------------------------------------ processing
-    def _rows(self) -> Callable[[], Iterator[tuple[int, list[Any]]]]:
+    def _all_rows(self) -> Callable[[], Iterator[tuple[int, list[Any]]]]:
         assert self.source is not None
         if self.source.format in IN_MEMORY_FORMATS:
-            rows = list(self.source.rows())
+            rows = list(self.source.iter_rows())
             return lambda: iter(rows)
-        return self.source.rows
+        return self.source.iter_rows
 
     def _process(self) -> None:
         assert self.source is not None
-        rows = self._rows()
-        parser = RowParser(self.mapping, build_classifier(self.council), today=self.today)
-        ref_index = parser.columns.get("reference", (None,))[0]
-        ref_counts: Counter[str] = Counter()
-        if ref_index is not None:
-            for _, raw in rows():
-                key = ref_key(clean_text(raw[ref_index]))
-                if key:
-                    ref_counts[key] += 1
-        stored = self._stored_index()
-        by_ref: dict[str, list[_Stored]] = defaultdict(list)
-        by_key: dict[tuple[str, str, Any], list[_Stored]] = defaultdict(list)
-        for s in stored:
-            if ref_key(s.reference):
-                by_ref[ref_key(s.reference)].append(s)
-            else:
-                by_key[match_key(s.title, s.supplier_name, s.start_date)].append(s)
+        rows = self._rows
+        parsers: dict[str, RowParser] = {}
+        for batch in self.batches.values():
+            batch.load_stored()
 
         seen_rows: set[bytes] = set()
-        shared: dict[str, list[ParsedRow]] = defaultdict(list)
         tally = self.tally
         for number, raw in rows():
             tally.rows_read += 1
@@ -293,14 +459,25 @@ class RegisterImport:
                     ],
                 )
                 continue
+            route = self._route(raw)
+            if route.council_code is None:
+                self._not_filed(number, raw, route)
+                continue
+            batch = self._batch(route.council_code)
+            batch.rows += 1
+            parser = parsers.get(batch.code)
+            if parser is None:
+                classifier = build_classifier(self._councils[batch.code])
+                parser = parsers[batch.code] = RowParser(self.mapping, classifier, today=self.today)
             parsed = parser.parse(number, raw)
             tally.add("warnings", parsed.warnings)
             key = ref_key(parsed.values.get("reference"))
             if not parsed.ok:
                 tally.rejected += 1
+                batch.rejected += 1
                 tally.add("errors", parsed.errors)
                 if key:
-                    tally.rejected_refs.add(key)
+                    batch.rejected_refs.add(key)
                 if len(tally.rejected_rows) < MAX_KEPT_REJECTED_ROWS:
                     tally.rejected_rows.append(
                         {
@@ -310,11 +487,11 @@ class RegisterImport:
                         }
                     )
                 continue
-            if key and ref_counts[key] > 1:
-                shared[key].append(parsed)
+            if key and batch.ref_counts[key] > 1:
+                batch.shared[key].append(parsed)
                 continue
             if key:
-                candidates = [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored]
+                candidates = [s for s in batch.by_ref.get(key, ()) if s.id not in batch.seen_stored]
                 if len(candidates) > 1:
                     target = max(candidates, key=lambda s: closeness(parsed.values, s))
                 else:
@@ -325,19 +502,26 @@ class RegisterImport:
                     parsed.values["supplier_name"],
                     parsed.values["start_date"],
                 )
-                candidates = [s for s in by_key.get(mk, ()) if s.id not in tally.seen_stored]
+                candidates = [s for s in batch.by_key.get(mk, ()) if s.id not in batch.seen_stored]
                 target = candidates[0] if candidates else None
-            self._decide(parsed, target)
-        for key, group in shared.items():
-            self._match_group(
-                group, [s for s in by_ref.get(key, ()) if s.id not in tally.seen_stored]
-            )
+            self._decide(parsed, target, batch)
+        for batch in self.batches.values():
+            for key, group in batch.shared.items():
+                self._match_group(
+                    group,
+                    [s for s in batch.by_ref.get(key, ()) if s.id not in batch.seen_stored],
+                    batch,
+                )
+            # Only a council with rows in this file can miss some: a public file that names a
+            # council once says nothing about that council's other contracts.
+            batch.missing = [
+                s
+                for s in batch.stored
+                if batch.rows
+                and s.id not in batch.seen_stored
+                and ref_key(s.reference) not in batch.rejected_refs
+            ]
         self._flush()
-        self._missing = [
-            s
-            for s in stored
-            if s.id not in tally.seen_stored and ref_key(s.reference) not in tally.rejected_refs
-        ]
         if self.progress:
             self.progress(tally.rows_read)
 
@@ -348,18 +532,9 @@ class RegisterImport:
         filled = [v for v in raw if v is not None]
         return len(filled) == 1 and isinstance(filled[0], str)
 
-    def _stored_index(self) -> list[_Stored]:
-        stmt = select(
-            Contract.id,
-            Contract.reference,
-            Contract.content_hash,
-            Contract.title,
-            Contract.supplier_name,
-            Contract.start_date,
-        ).where(Contract.council_id == self.council.id)
-        return [_Stored(*row) for row in db.session.execute(stmt)]
-
-    def _match_group(self, rows: list[ParsedRow], stored: list[_Stored]) -> None:
+    def _match_group(
+        self, rows: list[ParsedRow], stored: list[_Stored], batch: _CouncilRows
+    ) -> None:
         """Rows sharing a reference (lots, call-offs): pair with stored ones by closest content."""
         pairs = sorted(
             (
@@ -376,22 +551,25 @@ class RegisterImport:
                 matched_rows[i] = stored[j]
                 used.add(j)
         for i, row in enumerate(rows):
-            self._decide(row, matched_rows.get(i))
+            self._decide(row, matched_rows.get(i), batch)
 
-    def _decide(self, parsed: ParsedRow, target: _Stored | None) -> None:
+    def _decide(self, parsed: ParsedRow, target: _Stored | None, batch: _CouncilRows) -> None:
         values = parsed.values
         values["content_hash"] = content_hash(values)
         tally = self.tally
         if target is None:
             tally.created += 1
-            self._creates.append(values | {"_row": parsed.row_number})
+            batch.created += 1
+            self._creates.append(values | {"_row": parsed.row_number, "_council_id": batch.id})
         else:
-            tally.seen_stored.add(target.id)
+            batch.seen_stored.add(target.id)
             if target.content_hash == values["content_hash"]:
                 tally.unchanged += 1
+                batch.unchanged += 1
             else:
                 tally.updated += 1
-                self._updates.append((target.id, values | {"_row": parsed.row_number}))
+                batch.updated += 1
+                self._updates.append((target.id, batch.code, values | {"_row": parsed.row_number}))
         if len(self._creates) >= CHUNK or len(self._updates) >= CHUNK:
             self._flush()
 
@@ -414,7 +592,7 @@ class RegisterImport:
             for values in self._creates:
                 row = {name: values.get(name) for name in STORED_FIELDS}
                 row.update(
-                    council_id=self.council.id,
+                    council_id=values["_council_id"],
                     upload_id=upload_id,
                     source_file=self.display_name,
                     source_sheet=sheet,
@@ -432,11 +610,11 @@ class RegisterImport:
             )
             self._creates.clear()
         if self._updates:
-            ids = [i for i, _ in self._updates]
+            ids = [i for i, _, _ in self._updates]
             contracts = {
                 c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids)))
             }
-            for contract_id, values in self._updates:
+            for contract_id, council_code, values in self._updates:
                 contract = contracts[contract_id]
                 before = snapshot(contract)
                 new = {name: values.get(name) for name in STORED_FIELDS}
@@ -460,7 +638,7 @@ class RegisterImport:
                         "contract",
                         contract.id,
                         user=self.user,
-                        council_code=self.council.code,
+                        council_code=council_code,
                         changes=changes,
                         upload_id=upload_id,
                     )
@@ -468,7 +646,7 @@ class RegisterImport:
             self._updates.clear()
 
     # ------------------------------------------------------------------ results
-    def _base_report(self, council_code: str) -> dict[str, Any]:
+    def _base_report(self, council_code: str | None) -> dict[str, Any]:
         t = self.tally
         return {
             "upload_id": None,
@@ -492,37 +670,89 @@ class RegisterImport:
             error_count=self.tally.error_count,
             warning_count=self.tally.warning_count,
         )
-
-    def _finish(self, council_id: int, council_code: str) -> dict[str, Any]:
         t = self.tally
-        missing = getattr(self, "_missing", [])
+        report["other_buyers"] = [
+            {"buyer": label, "council_code": code, "rows": rows}
+            for (label, code), rows in t.other_buyers.most_common()
+        ]
+        if self.options.all_buyers:
+            report["all_buyers"] = True
+            report["councils"] = [b.summary() for b in self.batches.values() if b.rows]
+            report["unmatched_buyers"] = [
+                {"buyer": label, "rows": rows} for label, rows in t.unmatched_buyers.most_common()
+            ]
+
+    def _buyers_sentence(self) -> str:
+        """What the report says about rows of other buyers, if there were any."""
+        t = self.tally
+        if not t.other_buyers:
+            return ""
+        rows = sum(t.other_buyers.values())
+        named = "; ".join(f"{label}: {n}" for (label, _), n in t.other_buyers.most_common(5))
+        more = ", …" if len(t.other_buyers) > 5 else ""
+        return (
+            f" {rows} row(s) are contracts of other buyers ({named}{more}): they are never filed "
+            "under your council; import them as that council, or ask a coordinator to import "
+            "the public file."
+        )
+
+    def _unmatched_sentence(self) -> str:
+        t = self.tally
+        if not t.unmatched_buyers:
+            return ""
+        rows = sum(t.unmatched_buyers.values())
+        return (
+            f" {rows} row(s) of {len(t.unmatched_buyers)} buyer(s) that are not councils in the "
+            "hub were not imported."
+        )
+
+    def _finish(self, council_id: int | None, council_code: str | None) -> dict[str, Any]:
+        t = self.tally
+        missing = [(b.code, s) for b in self.batches.values() for s in b.missing]
         t.missing_from_file = len(missing)
         report = self._base_report(council_code)
         self._describe_source(report)
         report["missing"] = [
-            {"id": s.id, "reference": s.reference, "title": s.title}
-            for s in missing[:MAX_LISTED_MISSING]
+            {"id": s.id, "council_code": code, "reference": s.reference, "title": s.title}
+            for code, s in missing[:MAX_LISTED_MISSING]
         ]
         all_or_nothing_failed = t.rejected and not self.options.accept_valid
+        nothing_filed = self.options.all_buyers and not any(b.rows for b in self.batches.values())
         if self.options.dry_run:
             db.session.rollback()
             report["status"] = "dry_run"
             report["message"] = self._dry_run_message()
             return report
-        if all_or_nothing_failed:
+        if all_or_nothing_failed or nothing_filed:
             db.session.rollback()
             report.update(created=0, updated=0, unchanged=0, missing_from_file=0, missing=[])
+            if report.get("councils"):
+                report["councils"] = [
+                    {**c, "created": 0, "updated": 0, "unchanged": 0, "missing_from_file": 0}
+                    for c in report["councils"]
+                ]
             report["status"] = "refused"
-            report["message"] = (
-                f"Nothing was stored: {t.rejected} row(s) have errors. Fix them and upload again, "
-                f"or accept the valid rows to store the other {t.rows_read - t.rejected - t.duplicates}."
-            )
+            if all_or_nothing_failed:
+                report["message"] = (
+                    f"Nothing was stored: {t.rejected} row(s) have errors. Fix them and upload "
+                    f"again, or accept the valid rows to store the other "
+                    f"{t.rows_read - t.rejected - t.duplicates}." + self._buyers_sentence()
+                )
+            else:
+                report["message"] = (
+                    "Nothing was stored: no buyer in this file is a council in the hub."
+                    + self._unmatched_sentence()
+                )
             return self._store_refused(council_id, report)
         assert self.upload is not None
         report["upload_id"] = self.upload.id
         report["status"] = "stored"
+        where = ""
+        if self.options.all_buyers:
+            filed = [b for b in self.batches.values() if b.rows]
+            where = f" for {len(filed)} council(s)"
         report["message"] = (
-            f"Stored: {t.created} new, {t.updated} updated, {t.unchanged} unchanged"
+            f"Stored{where}: {t.created} new, {t.updated} updated, {t.unchanged} unchanged"
             + (f", {t.rejected} rejected" if t.rejected else "")
             + (
                 f"; {report['missing_from_file']} stored contract(s) are not in this file"
@@ -530,6 +760,8 @@ class RegisterImport:
                 else ""
             )
             + "."
+            + self._buyers_sentence()
+            + self._unmatched_sentence()
         )
         self.upload.report = report
         self.upload.rejected_rows = t.rejected_rows
@@ -550,9 +782,13 @@ class RegisterImport:
         return (
             f"Dry run, nothing stored: would create {t.created}, update {t.updated}, "
             f"leave {t.unchanged} unchanged, reject {t.rejected}."
+            + self._buyers_sentence()
+            + self._unmatched_sentence()
         )
 
-    def _refused(self, council_id: int, council_code: str, message: str) -> dict[str, Any]:
+    def _refused(
+        self, council_id: int | None, council_code: str | None, message: str
+    ) -> dict[str, Any]:
         report = self._base_report(council_code)
         report["errors"] = [{"row": None, "column": None, "value": None, "message": message}]
         report["error_count"] = 1
@@ -563,8 +799,15 @@ class RegisterImport:
             return report
         return self._store_refused(council_id, report)
 
-    def _store_refused(self, council_id: int, report: dict[str, Any]) -> dict[str, Any]:
-        """Keep a record of a refused upload (and its rejected rows, for the error workbook)."""
+    def _store_refused(self, council_id: int | None, report: dict[str, Any]) -> dict[str, Any]:
+        """Keep a record of a refused upload (and its rejected rows, for the error workbook).
+
+        An all-buyers import with no council and no buyer in the hub has nowhere to be recorded:
+        its report is all there is.
+        """
+        if council_id is None:
+            db.session.commit()  # releases the read transaction; nothing was written
+            return report
         upload = Upload(
             council_id=council_id,
             user_id=getattr(self.user, "id", None),
@@ -582,17 +825,30 @@ class RegisterImport:
         return report
 
 
+def may_import_all_buyers(user: Any) -> bool:
+    """Coordinators and admins may file a public file's rows under each buyer's council.
+
+    `user` None is the operator at the command line, who may import for any council anyway.
+    """
+    return user is None or can_write(user, None, scope="coordination")
+
+
 def import_contracts(
     path: str | os.PathLike,
     *,
     display_name: str,
-    council: Council,
+    council: Council | None,
     user: Any,
     options: ImportOptions | None = None,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """Import one register file for one council; returns the report (DESIGN §4 keys first)."""
+    """Import one register file; returns the report (DESIGN §4 keys first).
+
+    For one council, or with `options.all_buyers` for each hub council its buyers are (then
+    `council`, optional, receives rows that name no buyer). Raises `ImportNotAllowed` when
+    `user` may not import all buyers.
+    """
     return RegisterImport(
         path,
         display_name=display_name,
@@ -698,4 +954,5 @@ def upload_options(form: dict[str, Any], max_bytes: int) -> ImportOptions:
         dry_run=bool(form.get("dry_run", False)),
         sheet=form.get("sheet") or None,
         max_bytes=max_bytes,
+        all_buyers=bool(form.get("all_buyers", False)),
     )

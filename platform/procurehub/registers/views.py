@@ -52,7 +52,9 @@ KEEP_AS_EXTRA = "extra"
 FIELD_LABELS: dict[str, str] = {
     **LABELS,
     "contract_duration": "Contract duration",
-    "council_name": "Council name",
+    "council_name": "Council name (the buyer)",
+    "buyer_id": "Buyer's identifier (e.g. GSS code)",
+    "joint_buyers": "Joint buyers (other councils buying together)",
     "contact": "Contact officer (name, e-mail, phone)",
 }
 MAPPING_CHOICES: tuple[tuple[str, str], ...] = tuple(
@@ -106,6 +108,7 @@ def _form_values() -> dict[str, Any]:
         "sheet": request.form.get("sheet", "").strip()[:255],
         "accept_valid": request.form.get("accept_valid") == "1",
         "dry_run": request.form.get("dry_run") == "1",
+        "all_buyers": request.form.get("all_buyers") == "1",
     }
 
 
@@ -127,6 +130,7 @@ def _upload_form(
             error_fields={field for field, _ in errors or []},
             accept=ACCEPTED_EXTENSIONS,
             max_size=_max_size(),
+            may_import_all_buyers=register_import.may_import_all_buyers(current_user),
         ),
         status,
     )
@@ -174,7 +178,19 @@ def upload() -> Any:
         council = get_council(code)
     except AccountError:
         return _upload_form([("council", "Choose a council from the list")], values, 400)
-    if not can_write(current_user, council.id):
+    if values["all_buyers"] and not register_import.may_import_all_buyers(current_user):
+        return _upload_form(
+            [
+                (
+                    "file",
+                    "Only a coordinator or an administrator can file a public file's rows under "
+                    "each buyer's council. Upload it for your own council instead.",
+                )
+            ],
+            values,
+            403,
+        )
+    if not values["all_buyers"] and not can_write(current_user, council.id):
         return _upload_form(
             [
                 (
