@@ -19,6 +19,7 @@ from procurehub.accounts import service as accounts
 from procurehub.contracts.service import create_contract
 from procurehub.extensions import db
 from procurehub.renewal_dates import add_months
+from procurehub.workstreams.registry import enabled_plugins
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -201,6 +202,9 @@ def load(seed: int = 2026, today: date | None = None) -> None:
                 user=None,
             )
     db.session.commit()
+    for plugin in enabled_plugins().values():
+        if plugin.demo is not None:
+            plugin.demo()
 
 
 def _periods(extension: str) -> list[int]:

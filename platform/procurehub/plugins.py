@@ -119,6 +119,8 @@ class Plugin:
     - `cli`: a click group (or a callable returning one) added as `procurehub <key> …`.
     - `jobs`: callable returning JobSpecs for the scheduler process.
     - `renewal_items`: callable(as_of) yielding RenewalItems for the alignment engine.
+    - `demo`: called by `procurehub demo` after the core's demo data is loaded (inside the
+      same app context) to add the plugin's own demo data.
     - `label_names`: words councils use for this workstream in their own category labels,
       besides its key and title (digital: "ICT", "IT"). A register row whose label names one
       workstream is classified into it even when its category is unclear.
@@ -134,6 +136,7 @@ class Plugin:
     jobs: Callable[[], Iterable[JobSpec]] | None = None
     renewal_items: Callable[[date], Iterable[RenewalItem]] | None = None
     label_names: Sequence[str] = ()
+    demo: Callable[[], None] | None = None
 
     def category_key(self, short_key: str) -> str:
         return f"{self.key}.{short_key}"
