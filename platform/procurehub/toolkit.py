@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.service import council_names
+from procurehub.api.ids import Id
 from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
 from procurehub.exports import (
@@ -109,6 +110,7 @@ def tender_plan(as_of: Any, category: str | None = None) -> dict[str, Any]:
 __all__ = [
     "CategorySpec",
     "DropDown",
+    "Id",
     "JSONType",
     "MONEY_FORMAT",
     "JobSpec",

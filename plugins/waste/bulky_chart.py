@@ -23,16 +23,16 @@ BAND_GREY = "#ebebeb"
 RULE_GREY = "#b3b3b3"
 FONT = "Roboto, 'Helvetica Neue', Arial, sans-serif"
 
-WIDTH = 480
+WIDTH = 360
 PAD = 8
-TOP = 30  # room for the median and quartile labels
+TOP = 44  # two lanes above the rows: the band's legend, then the median's label
 ROW_H = 42
 LABEL_H = 16
 BAR_H = 14
-VALUE_ROOM = 150  # right of the longest bar, for "£1,234.56 (better)"
+VALUE_ROOM = 118  # right of the longest bar, for "£1,234.56 (better)"
 FONT_SIZE = 13
 SMALL = 11
-MAX_LABEL = 48
+MAX_LABEL = 44
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -95,8 +95,10 @@ def bar_chart_svg(
             f'height="{rows_bottom - TOP + 6}" fill="{BAND_GREY}"/>'
         )
         parts.append(
-            f'<text x="{PAD}" y="{SMALL + 2}" font-size="{SMALL}" fill="{MID_GREY}">'
-            f"Grey band: middle half of councils (quartiles)</text>"
+            f'<rect x="{PAD}" y="3" width="10" height="10" fill="{BAND_GREY}" '
+            f'stroke="{RULE_GREY}"/>'
+            f'<text x="{PAD + 14}" y="{SMALL + 1}" font-size="{SMALL}" fill="{MID_GREY}">'
+            f"Middle half of councils (lower to upper quartile)</text>"
         )
     if median is not None:
         mx = x(median)
@@ -133,7 +135,8 @@ def bar_chart_svg(
             )
             parts.append(
                 f'<text x="{end + 6}" y="{bar_y + BAR_H - 2}" font-size="{SMALL}" '
-                f'fill="{TEXT}">{_text(show(bar.value) + verdict)}</text>'
+                f'fill="{TEXT}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f"{_text(show(bar.value) + verdict)}</text>"
             )
         parts.append("</g>")
     parts.append(

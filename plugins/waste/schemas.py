@@ -10,6 +10,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from procurehub import toolkit as tk
+
 from .bulky_profile import DELIVERY_MODELS, PROFILE_FIELDS
 from .joint_service import PRICING_BASES
 
@@ -59,7 +61,7 @@ class IssueSchema(ma.Schema):
 
 class ContractLinkSchema(ma.Schema):
     reference = fields.Str()
-    contract_id = fields.Int(allow_none=True)
+    contract_id = tk.Id(allow_none=True)
     title = fields.Str(allow_none=True)
     url = fields.Str(allow_none=True)
 
@@ -77,7 +79,7 @@ def _out_field(field: object) -> fields.Field:
 
 
 class _ProfileOutBase(ma.Schema):
-    id = fields.Int()
+    id = tk.Id()
     council_name = fields.Str()
     contracts = fields.List(
         fields.Nested(ContractLinkSchema),
@@ -241,7 +243,7 @@ class JointResultSchema(ma.Schema):
 
 
 class JointModelSchema(ma.Schema):
-    id = fields.Int()
+    id = tk.Id()
     name = fields.Str()
     description = fields.Str(allow_none=True)
     financial_year = fields.Str()

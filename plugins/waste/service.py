@@ -52,6 +52,7 @@ FIELD_NAMES = tuple(f.name for f in PROFILE_FIELDS)
 RESPONSE_ONLY = frozenset(
     {"id", "council_name", "created_at", "updated_at", "warnings", "contracts"}
 )
+MAX_JOINT_PRICE = 1_000_000  # £ per tonne or collection: more is a typing slip
 MAX_COUNT = 1_000_000_000  # more than a billion collections or items is a typing slip
 _PRECISION = {"tonnes": TONNES, "money": MONEY, "days": DAYS}
 
@@ -518,6 +519,11 @@ def read_joint_request(
             f"The joint price must be an amount of zero or more; got '{raw_price}'."
             if raw_price not in (None, "")
             else "Enter the joint price (£ per tonne or per collection)."
+        ]
+    elif price >= MAX_JOINT_PRICE:
+        errors["joint_price"] = [
+            f"The joint price must be under £{MAX_JOINT_PRICE:,} per tonne or collection; "
+            f"got '{raw_price}'."
         ]
     targets: dict[str, Decimal | None] = {}
     for key, label in (

@@ -114,6 +114,13 @@ def test_preview_refusals_say_what_to_change(profiles, client):
         "joint_price",
         "reuse_share_target",
     }
+    huge = client.post(
+        "/api/v1/waste/joint-models/preview",
+        json={**{k: v for k, v in model_body().items() if k != "name"},
+              "assumptions": {"pricing_basis": "per_tonne", "joint_price": 1e308}},
+        headers=headers,
+    )
+    assert huge.status_code == 422 and "under £1,000,000" in huge.get_json()["message"]
 
 
 def test_a_saved_model_is_shared_and_changed_only_by_author_or_coordinator(profiles, client):
