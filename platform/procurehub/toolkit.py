@@ -19,6 +19,8 @@ from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
 from procurehub.exports import (
     MONEY_FORMAT,
+    DropDown,
+    Marked,
     SheetSpec,
     neutralise_csv,
     write_csv,
@@ -27,6 +29,7 @@ from procurehub.exports import (
 )
 from procurehub.extensions import JSONType, db, utcnow
 from procurehub.ingest.extension_terms import parse_extension_terms
+from procurehub.ingest.safety import RegisterFileError, check_upload
 from procurehub.pagination import keyset_page
 from procurehub.plugins import (
     CategorySpec,
@@ -64,13 +67,57 @@ def has_role(user: Any, *roles: str) -> bool:
     return any(role in (getattr(user, "roles", None) or ()) for role in roles)
 
 
+def user_id(email: str) -> int | None:
+    """The internal id of the user with this e-mail address (e.g. a demo author)."""
+    from sqlalchemy import select
+
+    from procurehub.accounts.models import User
+
+    return session.scalar(select(User.id).where(User.email == email.strip().lower()))
+
+
+def council_contracts(council_code: str, category: str | None = None) -> list[dict[str, Any]]:
+    """A council's contracts (optionally of one category) as plain data with a page `url`."""
+    from flask import has_request_context, url_for
+    from sqlalchemy import select
+
+    from procurehub.accounts.models import Council
+    from procurehub.contracts.models import Contract
+
+    stmt = select(Contract).join(Council).where(Council.code == council_code)
+    if category:
+        stmt = stmt.where(Contract.category == category)
+    return [
+        {
+            "id": c.id,
+            "reference": c.reference,
+            "title": c.title,
+            "category": c.category,
+            "end_date": c.end_date,
+            "url": url_for("contract_pages.detail", contract_id=c.id)
+            if has_request_context()
+            else None,
+        }
+        for c in session.scalars(stmt.order_by(Contract.reference, Contract.id))
+    ]
+
+
+def tender_plan(as_of: Any, category: str | None = None) -> dict[str, Any]:
+    """The tender plan as of a date (DESIGN §4 JSON), optionally for one category's group."""
+    from procurehub.alignment.tender_plan import plan_document
+
+    return plan_document(as_of, category)
+
+
 __all__ = [
     "CategorySpec",
+    "DropDown",
     "Id",
     "JSONType",
     "MONEY_FORMAT",
     "JobSpec",
     "Money",
+    "Marked",
     "Model",
     "NavEntry",
     "Parameter",
@@ -80,12 +127,15 @@ __all__ = [
     "audit_diff",
     "can_write",
     "categories_from_csv",
+    "check_upload",
+    "council_contracts",
     "council_code_of",
     "council_id",
     "council_names",
     "current_user",
     "has_role",
     "keyset_page",
+    "RegisterFileError",
     "login_required",
     "max_end_date",
     "neutralise_csv",
@@ -96,6 +146,8 @@ __all__ = [
     "record_audit",
     "require_write",
     "session",
+    "tender_plan",
+    "user_id",
     "utcnow",
     "write_csv",
     "write_xlsx",

@@ -1,0 +1,356 @@
+"""The bulky waste workbooks: the profile template (written, and read back when a council
+uploads it filled in) and the benchmark export.
+
+Writing goes through the core's `tk.write_sheets` (formula-injection safe). Reading is the
+template's own: the file first passes the core's upload checks (`tk.check_upload`: size cap,
+zip-bomb and XML-entity checks), then openpyxl reads it in read-only mode through defusedxml,
+at most `MAX_ROWS` rows. Headings are matched by the template's own words (or the field
+names), so a council can reorder or drop columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import IO, Any
+
+from procurehub import toolkit as tk
+
+from .bulky_benchmark import HIGHER_IS_BETTER, LOWER_IS_BETTER, display_value
+from .bulky_profile import (
+    DELIVERY_MODEL_LABELS,
+    DELIVERY_MODELS,
+    FIELDS_BY_NAME,
+    PROFILE_FIELDS,
+    ProfileField,
+)
+
+TEMPLATE_SHEET = "Bulky waste profile"
+GUIDANCE_SHEET = "Guidance"
+MAX_ROWS = 200
+MAX_COLUMNS = 60
+HEADER_SCAN_ROWS = 20
+_UNIT_IN_HEADING = {"£", "tonnes", "days"}
+
+
+class TemplateError(ValueError):
+    """The uploaded file is not a bulky waste template that can be read; the message says why."""
+
+
+def heading(profile_field: ProfileField) -> str:
+    """The column heading in the template: the label, with its unit where it helps."""
+    if profile_field.unit in _UNIT_IN_HEADING:
+        return f"{profile_field.label} ({profile_field.unit})"
+    return profile_field.label
+
+
+def _key(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").split())
+
+
+HEADING_TO_FIELD: dict[str, str] = {}
+for _f in PROFILE_FIELDS:
+    for _text in (heading(_f), _f.label, _f.name):
+        HEADING_TO_FIELD[_key(_text)] = _f.name
+
+LABEL_TO_MODEL = {_key(label): code for code, label in DELIVERY_MODEL_LABELS.items()} | {
+    _key(code): code for code in DELIVERY_MODELS
+}
+
+
+def _cell_value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "delivery_model":
+        return DELIVERY_MODEL_LABELS.get(value, value)
+    if name == "contract_references":
+        return "; ".join(value)
+    return value
+
+
+def write_template(
+    target: IO[bytes],
+    council_code: str,
+    council_name: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    new_year: str,
+) -> None:
+    """The template for one council: its recorded years filled in, or one row to start with.
+
+    A drop-down offers the delivery models; each heading carries its guidance as a comment,
+    and the Guidance sheet lists every field with its unit and rule.
+    """
+    header = [tk.Marked(heading(f), comment=f.help) for f in PROFILE_FIELDS]
+    body = [[_cell_value(f.name, row.get(f.name)) for f in PROFILE_FIELDS] for row in rows]
+    if not body:
+        body = [[council_code, new_year] + [None] * (len(PROFILE_FIELDS) - 2)]
+    intro = [
+        f"Bulky waste service profile: {council_name}",
+        "One row per financial year (April to March, written like 2024-25). Leave a figure "
+        "empty when it is not known: an empty cell is 'not known', 0 means none.",
+        "Upload the filled-in file on the hub's bulky waste page, or run "
+        "`procurehub waste import-profiles FILE --council CODE`. The Guidance sheet explains "
+        "each column.",
+    ]
+    header_row = len(intro) + 2
+    model_column = [f.name for f in PROFILE_FIELDS].index("delivery_model")
+    text_columns = [
+        i for i, f in enumerate(PROFILE_FIELDS) if f.kind in {"text", "financial_year", "references"}
+    ]
+    guidance = [
+        [
+            heading(f),
+            f.name,
+            f.unit or "",
+            "Required" if f.required else "Optional",
+            f.help,
+            ", ".join(DELIVERY_MODEL_LABELS.values()) if f.kind == "choice" else _rule(f),
+        ]
+        for f in PROFILE_FIELDS
+    ]
+    tk.write_sheets(
+        target,
+        [
+            tk.SheetSpec(
+                title=TEMPLATE_SHEET,
+                intro=intro,
+                header=header,
+                rows=body,
+                column_widths=[max(12.0, min(40.0, len(heading(f)) + 2)) for f in PROFILE_FIELDS],
+                column_formats={i: "@" for i in text_columns},
+                dropdowns=[
+                    tk.DropDown(
+                        column=model_column,
+                        values=[DELIVERY_MODEL_LABELS[m] for m in DELIVERY_MODELS],
+                        first_row=header_row + 1,
+                        last_row=header_row + MAX_ROWS,
+                        prompt_title="Delivery model",
+                        prompt="Who collects: in-house, contractor, reuse partner or mixed.",
+                    )
+                ],
+            ),
+            tk.SheetSpec(
+                title=GUIDANCE_SHEET,
+                intro=[
+                    "How to fill in the bulky waste profile",
+                    "Tonnes by destination are part of tonnes collected: they cannot add up to "
+                    "more (an error); if they add up to less you get a warning.",
+                ],
+                header=["Column", "Field name (API)", "Unit", "Required", "What to enter", "Rule"],
+                rows=guidance,
+                column_widths=[34, 24, 12, 10, 60, 40],
+                wrap_columns=(4, 5),
+            ),
+        ],
+    )
+
+
+def _rule(profile_field: ProfileField) -> str:
+    return {
+        "count": "A whole number, 0 or more.",
+        "tonnes": "A number of tonnes, 0 or more, up to 3 decimal places.",
+        "money": "Pounds, 0 or more, up to 2 decimal places.",
+        "days": "Days, 0 or more, up to 2 decimal places.",
+        "financial_year": "Like 2024-25.",
+        "references": "Contract references as in the hub, separated by ';'.",
+        "text": "Text, at most 2,000 characters.",
+    }.get(profile_field.kind, "")
+
+
+# ------------------------------------------------------------------------------ reading
+@dataclass(frozen=True)
+class TemplateRow:
+    row: int  # the row number as the officer sees it in the file
+    values: dict[str, Any]
+
+
+@dataclass
+class TemplateRead:
+    rows: list[TemplateRow] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field name -> heading as written
+    ignored_headings: list[str] = field(default_factory=list)
+
+
+def read_template(path: str, *, display_name: str, max_bytes: int) -> TemplateRead:
+    """The filled-in rows of an uploaded template (TemplateError if it cannot be read)."""
+    try:
+        fmt = tk.check_upload(path, display_name=display_name, max_bytes=max_bytes)
+    except tk.RegisterFileError as exc:
+        raise TemplateError(exc.message) from exc
+    if fmt not in {"xlsx", "xlsm"}:
+        raise TemplateError(
+            "Upload the bulky waste template as an Excel workbook (.xlsx); download it from "
+            "the bulky waste page."
+        )
+    import openpyxl
+
+    if not getattr(openpyxl, "DEFUSEDXML", False):  # pragma: no cover - defusedxml is a dependency
+        raise TemplateError("The server cannot read workbooks safely (defusedxml is missing).")
+    with open(path, "rb") as handle:  # a file object: openpyxl then ignores the temp name
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any failure to open is "damaged" to the officer
+            raise TemplateError(
+                "The workbook could not be opened; save it again in Excel and upload the new "
+                "copy."
+            ) from exc
+        try:
+            sheets = book.sheetnames
+            sheet = book[TEMPLATE_SHEET] if TEMPLATE_SHEET in sheets else book.worksheets[0]
+            return _read_sheet(sheet)
+        finally:
+            book.close()
+
+
+def _read_sheet(sheet: Any) -> TemplateRead:
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    read = TemplateRead()
+    columns: dict[int, str] | None = None
+    for number, cells in enumerate(rows, start=1):
+        if columns is None:
+            if number > HEADER_SCAN_ROWS:
+                break
+            found = {
+                i: HEADING_TO_FIELD[_key(c)]
+                for i, c in enumerate(cells)
+                if isinstance(c, str) and _key(c) in HEADING_TO_FIELD
+            }
+            if "financial_year" in found.values() and len(found) >= 3:
+                columns = found
+                read.columns = {name: str(cells[i]).strip() for i, name in found.items()}
+                read.ignored_headings = [
+                    str(c).strip()
+                    for i, c in enumerate(cells)
+                    if i not in found and c is not None and str(c).strip()
+                ]
+            continue
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        if len(read.rows) >= MAX_ROWS:
+            raise TemplateError(
+                f"The template has more than {MAX_ROWS} filled-in rows; a council records one "
+                "row per financial year. Remove the extra rows and upload it again."
+            )
+        values: dict[str, Any] = {}
+        for index, name in columns.items():
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, str):
+                value = value.strip() or None
+            if name == "delivery_model" and isinstance(value, str):
+                value = LABEL_TO_MODEL.get(_key(value), value)
+            values[name] = value
+        read.rows.append(TemplateRow(number, values))
+    if columns is None:
+        raise TemplateError(
+            "No heading row was found: the first sheet needs the template's headings "
+            f"('{heading(FIELDS_BY_NAME['council_code'])}', "
+            f"'{heading(FIELDS_BY_NAME['financial_year'])}', "
+            f"'{heading(FIELDS_BY_NAME['delivery_model'])}', ...) within its first "
+            f"{HEADER_SCAN_ROWS} rows. Download the template again from the hub."
+        )
+    return read
+
+
+# ------------------------------------------------------------------------------ benchmark
+def _rounded(value: Fraction | None, unit: str) -> Decimal | None:
+    return display_value(value, 4 if unit.startswith("share") else 2)
+
+
+BETTER_WORDS = {LOWER_IS_BETTER: "lower", HIGHER_IS_BETTER: "higher"}
+
+
+def write_benchmark(target: IO[bytes], view: Any) -> None:
+    """The benchmark for one year as a workbook: standings, quartiles and households."""
+    bm, names = view.benchmark, view.names
+    standings = []
+    quartiles = []
+    for m in bm.measures:
+        unit = m.measure.unit
+        for s in m.councils:
+            standings.append(
+                [
+                    m.measure.label,
+                    unit,
+                    names.get(s.council_code, s.council_code),
+                    _rounded(s.value, unit),
+                    _rounded(m.median, unit),
+                    _rounded(s.difference_from_median, unit),
+                    s.verdict or "not known",
+                ]
+            )
+        quartiles.append(
+            [
+                m.measure.label,
+                unit,
+                BETTER_WORDS.get(m.measure.direction, "no better direction"),
+                m.known,
+                _rounded(m.lower_quartile, unit),
+                _rounded(m.median, unit),
+                _rounded(m.upper_quartile, unit),
+                m.measure.formula,
+                ", ".join(names.get(c, c) for c in m.unknown_councils),
+            ]
+        )
+    households = [
+        [
+            names.get(code, code),
+            count.households,
+            count.year,
+            "approximate" if count.approximate else "as published",
+            count.source,
+        ]
+        for code, count in view.households.items()
+    ]
+    intro = [
+        f"Bulky waste benchmark {bm.financial_year}",
+        "Shares are fractions (0.25 = 25%). Figures are rounded for showing; the hub keeps "
+        "them exact.",
+    ]
+    tk.write_sheets(
+        target,
+        [
+            tk.SheetSpec(
+                title="Against the median",
+                intro=intro,
+                header=[
+                    "Measure",
+                    "Unit",
+                    "Council",
+                    "Value",
+                    "Median",
+                    "Difference from median",
+                    "Against the median",
+                ],
+                rows=standings,
+                column_widths=[30, 26, 32, 14, 14, 18, 18],
+            ),
+            tk.SheetSpec(
+                title="Quartiles",
+                intro=[intro[0], bm.quartile_method],
+                header=[
+                    "Measure",
+                    "Unit",
+                    "Better when",
+                    "Councils with a figure",
+                    "Lower quartile",
+                    "Median",
+                    "Upper quartile",
+                    "Formula",
+                    "Councils without a figure",
+                ],
+                rows=quartiles,
+                column_widths=[30, 26, 16, 12, 14, 14, 14, 40, 40],
+            ),
+            tk.SheetSpec(
+                title="Households",
+                intro=["Households used for tonnes per 1,000 households"],
+                header=["Council", "Households", "Year", "Precision", "Source"],
+                rows=households,
+                column_widths=[32, 12, 8, 14, 80],
+                wrap_columns=(4,),
+            ),
+        ],
+    )
