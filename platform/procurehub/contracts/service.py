@@ -40,7 +40,9 @@ def snapshot(contract: Contract) -> dict[str, Any]:
 
 
 def _derive(values: dict[str, Any]) -> None:
-    derive_fields(values, categories=set(all_categories()))  # ContractRuleError: the caller's to show
+    derive_fields(
+        values, categories=set(all_categories())
+    )  # ContractRuleError: the caller's to show
 
 
 def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Contract:
@@ -138,7 +140,9 @@ def _sqlite_fts(bind: Any) -> bool:
     return _fts_available[key]
 
 
-def _text_search(stmt: Select, terms: list[list[str]]) -> tuple[Select, Any]:
+def _text_search(
+    stmt: Select, terms: list[list[str]], equality_filters: list[Any]
+) -> tuple[Select, Any]:
     """`stmt` narrowed to contracts with every term, and the column that gives id order."""
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
@@ -152,6 +156,18 @@ def _text_search(stmt: Select, terms: list[list[str]]) -> tuple[Select, Any]:
         stmt = stmt.join(FTS_TABLE, FTS_TABLE.c.rowid == Contract.id).where(
             literal_column("contract_fts").op("MATCH")(match)
         )
+        # With a council, workstream or category as well, the matches outside the ids that
+        # filter spans are skipped inside the full-text index: a council's register arrives
+        # in uploads, so its ids are close together, and a common word no longer walks
+        # through every other council's matches first.
+        for condition in equality_filters:
+            span = Contract.__table__.alias("span")
+            stmt = stmt.where(  # one min() or max() alone: an index lookup each
+                FTS_TABLE.c.rowid
+                >= select(func.min(span.c.id)).where(condition(span.c)).scalar_subquery(),
+                FTS_TABLE.c.rowid
+                <= select(func.max(span.c.id)).where(condition(span.c)).scalar_subquery(),
+            )
         return stmt, FTS_TABLE.c.rowid
     # No full-text index (an SQLite built without FTS5): every word as a substring, slower.
     for word in {w for words in terms for w in words}:
@@ -171,24 +187,27 @@ def _filtered(args: dict[str, Any]) -> tuple[Select, Any]:
     # PostgreSQL refuses NUL characters in text parameters; no real filter contains one.
     args = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in args.items()}
     stmt = select(Contract)
+    # Each equality filter as a condition on any copy of the contract table's columns.
+    equality_filters: list[Any] = []
     if args.get("council"):
         # The council's id, not a join: the planner then reads contract's own index on
         # (council_id, ...) in list order.
         council_id = select(Council.id).where(Council.code == args["council"]).scalar_subquery()
-        stmt = stmt.where(Contract.council_id == council_id)
-    if args.get("workstream"):
-        stmt = stmt.where(Contract.workstream == args["workstream"])
+        equality_filters.append(lambda c: c.council_id == council_id)
     if args.get("category"):
-        stmt = stmt.where(Contract.category == args["category"])
-        if args.get("workstream") and workstream_of(args["category"]) != args["workstream"]:
+        equality_filters.append(lambda c: c.category == args["category"])
+    if args.get("workstream"):
+        equality_filters.append(lambda c: c.workstream == args["workstream"])
+        if args.get("category") and workstream_of(args["category"]) != args["workstream"]:
             stmt = stmt.where(false())  # the category is another workstream's: nothing
+    stmt = stmt.where(*(condition(Contract.__table__.c) for condition in equality_filters))
     if args.get("ends_after"):
         stmt = stmt.where(Contract.end_date >= args["ends_after"])
     if args.get("ends_before"):
         stmt = stmt.where(Contract.end_date <= args["ends_before"])
     terms = search_terms(args.get("q"))
     if terms:
-        return _text_search(stmt, terms)
+        return _text_search(stmt, terms, equality_filters)
     return stmt, Contract.id
 
 
