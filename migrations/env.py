@@ -68,8 +68,19 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+# Text search objects that SQLAlchemy cannot declare, created by migration 4e1be76d1820 only:
+# the SQLite FTS5 table (and the shadow tables FTS5 keeps beside it) and the PostgreSQL GIN
+# index over a tsvector expression. Autogenerate must neither drop nor re-create them.
+TEXT_SEARCH_TABLE_PREFIX = "contract_fts"
+TEXT_SEARCH_INDEXES = {"ix_contract_search"}
+
+
 def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name == "apscheduler_jobs")
+    if type_ == "table" and name == "apscheduler_jobs":
+        return False  # APScheduler's job store
+    if type_ == "table" and name and name.startswith(TEXT_SEARCH_TABLE_PREFIX):
+        return False
+    return not (type_ == "index" and name in TEXT_SEARCH_INDEXES)
 
 
 def run_migrations_online():

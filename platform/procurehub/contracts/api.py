@@ -16,9 +16,7 @@ from procurehub.contracts import service as contract_service
 from procurehub.contracts.models import Contract
 from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractQuerySchema, ContractSchema, ContractUpdateSchema
-from procurehub.contracts.service import filtered_contracts
 from procurehub.extensions import db
-from procurehub.pagination import keyset_page
 
 contracts = Blueprint(
     "contracts", __name__, url_prefix="/api/v1/contracts", description="Every council's contracts"
@@ -49,7 +47,13 @@ class ContractList(MethodView):
     @contracts.arguments(ContractQuerySchema, location="query")
     @contracts.response(200, ContractPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        return keyset_page(filtered_contracts(args), Contract.id, args.get("cursor"), args["limit"])
+        """Contracts matching every filter given, a page at a time.
+
+        Ordered by id; with `ends_after`/`ends_before` (and no `q`) by end date, then id.
+        Follow `next` with `?cursor=` and the same filters; a cursor from other filters
+        in another order is refused with a 400.
+        """
+        return contract_service.contract_page(args, args.get("cursor"), args["limit"])
 
     @contracts.arguments(ContractSchema)
     @contracts.response(201, ContractSchema)

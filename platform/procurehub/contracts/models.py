@@ -31,10 +31,21 @@ def _default(name: str) -> Any:
 
 class Contract(db.Model):
     __tablename__ = "contract"
+    # The list filters of DESIGN §4 each have an index whose trailing columns are the list's
+    # keyset order (`id`, or `end_date, id` when an end-date range is given), so a page is an
+    # index range scan however big the hub is (DESIGN §7). Text search (`q`) uses full-text
+    # objects created by migration 4e1be76d1820 only (SQLite FTS5 table and triggers, a
+    # PostgreSQL GIN index over an expression): see contracts.service.text_match().
     __table_args__ = (
         Index("ix_contract_council_reference", "council_id", "reference"),
         Index("ix_contract_workstream_category_end", "workstream", "category", "end_date"),
-        Index("ix_contract_end_date", "end_date"),
+        Index("ix_contract_end_date_id", "end_date", "id"),
+        Index("ix_contract_council_id", "council_id", "id"),
+        Index("ix_contract_council_end", "council_id", "end_date", "id"),
+        Index("ix_contract_workstream_id", "workstream", "id"),
+        Index("ix_contract_workstream_end", "workstream", "end_date", "id"),
+        Index("ix_contract_category_id", "category", "id"),
+        Index("ix_contract_category_end", "category", "end_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,16 +6,29 @@ but the same derivation rules (`derive_fields`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    column,
+    false,
+    func,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
 from procurehub.accounts.models import Council
 from procurehub.audit import service as audit
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
-from procurehub.contracts.rules import derive_fields
+from procurehub.contracts.rules import derive_fields, workstream_of
 from procurehub.extensions import db
+from procurehub.pagination import keyset_page
 from procurehub.workstreams.registry import all_categories
 
 
@@ -24,7 +37,9 @@ def snapshot(contract: Contract) -> dict[str, Any]:
 
 
 def _derive(values: dict[str, Any]) -> None:
-    derive_fields(values, categories=set(all_categories()))  # ContractRuleError: the caller's to show
+    derive_fields(
+        values, categories=set(all_categories())
+    )  # ContractRuleError: the caller's to show
 
 
 def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Contract:
@@ -81,23 +96,79 @@ def delete_contract(contract: Contract, *, user: Any) -> None:
     db.session.delete(contract)
 
 
-def filtered_contracts(args: dict[str, Any]) -> Any:
-    """The contracts query behind the API list, the web list and exports."""
-    # PostgreSQL refuses NUL characters in text parameters; no real filter contains one.
-    args = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in args.items()}
-    stmt = select(Contract)
-    if args.get("council"):
-        stmt = stmt.join(Contract.council).where(Council.code == args["council"])
-    if args.get("workstream"):
-        stmt = stmt.where(Contract.workstream == args["workstream"])
-    if args.get("category"):
-        stmt = stmt.where(Contract.category == args["category"])
-    if args.get("ends_after"):
-        stmt = stmt.where(Contract.end_date >= args["ends_after"])
-    if args.get("ends_before"):
-        stmt = stmt.where(Contract.end_date <= args["ends_before"])
-    if args.get("q"):
-        like = f"%{args['q'].strip()}%"
+# --------------------------------------------------------------------------- the contract list
+#
+# Each filter of DESIGN §4 has an index ending in the list's keyset order (contracts/models.py),
+# so a page is one index range scan at any hub size (DESIGN §7). Text search is full-text:
+# SQLite FTS5 (`contract_fts`, kept in step by triggers) and a PostgreSQL GIN index over
+# `PG_SEARCH_DOCUMENT`; both made by migration 4e1be76d1820.
+#
+# Search semantics, the same on both databases: the search and the contract's title,
+# description, supplier and reference are cut into words at every character that is not a
+# letter or a digit, case-insensitively; every word of the search must be in the contract, and
+# the words of one search term (written without spaces, like "NLC-2021") must follow each other
+# there, so a reference is found by itself or by any leading or inner run of its parts
+# ("NLC-2021" finds "NLC-2021-045", "2021-045" too) but not by part of a word ("NLC-20").
+# Whole words keep each page an index read; prefixes would expand to every word sharing them.
+
+# Character for character the expression of ix_contract_search (PostgreSQL matches index
+# expressions structurally, so constants must be literals here, not bound parameters).
+PG_SEARCH_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, regexp_replace("
+    "COALESCE(contract.title, '') || ' ' || COALESCE(contract.description, '') || ' ' || "
+    "COALESCE(contract.supplier_name, '') || ' ' || COALESCE(contract.reference, ''), "
+    "'[^[:alnum:]]+', ' ', 'g'))"
+)
+FTS_TABLE = table("contract_fts", column("rowid", Integer))
+_WORD = re.compile(r"[^\W_]+")
+_fts_available: dict[str, bool] = {}
+
+
+def search_terms(q: str | None) -> list[list[str]]:
+    """The words of a search, grouped by term (a run without spaces), lower-cased."""
+    terms = [_WORD.findall(term.lower()) for term in (q or "").split()]
+    return [words for words in terms if words]
+
+
+def _sqlite_fts(bind: Any) -> bool:
+    key = str(bind.url)
+    if key not in _fts_available:
+        _fts_available[key] = inspect(bind).has_table("contract_fts")
+    return _fts_available[key]
+
+
+def _text_search(
+    stmt: Select, terms: list[list[str]], equality_filters: list[Any]
+) -> tuple[Select, Any]:
+    """`stmt` narrowed to contracts with every term, and the column that gives id order."""
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        query = " & ".join(" <-> ".join(f"'{w}'" for w in words) for words in terms)
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), query)
+        return stmt.where(literal_column(PG_SEARCH_DOCUMENT).op("@@")(tsquery)), Contract.id
+    if bind.dialect.name == "sqlite" and _sqlite_fts(bind):
+        # Driven by the full-text table: it yields matches in rowid (= id) order and takes
+        # `rowid > cursor`, so a page reads only as far as its last match.
+        match = " ".join('"' + " ".join(words) + '"' for words in terms)
+        stmt = stmt.join(FTS_TABLE, FTS_TABLE.c.rowid == Contract.id).where(
+            literal_column("contract_fts").op("MATCH")(match)
+        )
+        # With a council, workstream or category as well, the matches outside the ids that
+        # filter spans are skipped inside the full-text index: a council's register arrives
+        # in uploads, so its ids are close together, and a common word no longer walks
+        # through every other council's matches first.
+        for condition in equality_filters:
+            span = Contract.__table__.alias("span")
+            stmt = stmt.where(  # one min() or max() alone: an index lookup each
+                FTS_TABLE.c.rowid
+                >= select(func.min(span.c.id)).where(condition(span.c)).scalar_subquery(),
+                FTS_TABLE.c.rowid
+                <= select(func.max(span.c.id)).where(condition(span.c)).scalar_subquery(),
+            )
+        return stmt, FTS_TABLE.c.rowid
+    # No full-text index (an SQLite built without FTS5): every word as a substring, slower.
+    for word in {w for words in terms for w in words}:
+        like = f"%{word}%"
         stmt = stmt.where(
             or_(
                 Contract.title.ilike(like),
@@ -106,4 +177,57 @@ def filtered_contracts(args: dict[str, Any]) -> Any:
                 Contract.description.ilike(like),
             )
         )
-    return stmt
+    return stmt, Contract.id
+
+
+def _filtered(args: dict[str, Any]) -> tuple[Select, Any]:
+    # PostgreSQL refuses NUL characters in text parameters; no real filter contains one.
+    args = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in args.items()}
+    stmt = select(Contract)
+    # Each equality filter as a condition on any copy of the contract table's columns.
+    equality_filters: list[Any] = []
+    if args.get("council"):
+        # The council's id, not a join: the planner then reads contract's own index on
+        # (council_id, ...) in list order.
+        council_id = select(Council.id).where(Council.code == args["council"]).scalar_subquery()
+        equality_filters.append(lambda c: c.council_id == council_id)
+    if args.get("category"):
+        equality_filters.append(lambda c: c.category == args["category"])
+    if args.get("workstream"):
+        equality_filters.append(lambda c: c.workstream == args["workstream"])
+        if args.get("category") and workstream_of(args["category"]) != args["workstream"]:
+            stmt = stmt.where(false())  # the category is another workstream's: nothing
+    stmt = stmt.where(*(condition(Contract.__table__.c) for condition in equality_filters))
+    if args.get("ends_after"):
+        stmt = stmt.where(Contract.end_date >= args["ends_after"])
+    if args.get("ends_before"):
+        stmt = stmt.where(Contract.end_date <= args["ends_before"])
+    terms = search_terms(args.get("q"))
+    if terms:
+        return _text_search(stmt, terms, equality_filters)
+    return stmt, Contract.id
+
+
+def filtered_contracts(args: dict[str, Any]) -> Any:
+    """The contracts query behind the API list, the web list and exports (unordered)."""
+    return _filtered(args)[0]
+
+
+def list_order(args: dict[str, Any]) -> str:
+    """`end_date` for an end-date range (its index range is the order), else `id`.
+
+    A text search keeps id order: the full-text index yields its matches by id.
+    """
+    if (args.get("ends_after") or args.get("ends_before")) and not search_terms(args.get("q")):
+        return "end_date"
+    return "id"
+
+
+def contract_page(args: dict[str, Any], cursor: str | None, limit: int) -> dict[str, Any]:
+    """One page of the contract list: `{"items", "next"}` in the order `list_order` gives.
+
+    A cursor from the same list in the other order is refused (BadRequest, a 400).
+    """
+    stmt, id_column = _filtered(args)
+    by = Contract.end_date if list_order(args) == "end_date" else None
+    return keyset_page(stmt, id_column, cursor, limit, by=by)
