@@ -38,9 +38,8 @@ from procurehub.contracts.fields import (
 from procurehub.contracts.models import Contract
 from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractUpdateSchema
-from procurehub.contracts.service import filtered_contracts, update_contract
+from procurehub.contracts.service import contract_page, update_contract
 from procurehub.extensions import db
-from procurehub.pagination import keyset_page
 from procurehub.workstreams.models import Category
 from procurehub.workstreams.registry import enabled_plugins
 
@@ -463,7 +462,7 @@ def contracts() -> Any:
         "ends_before": _date_arg("ends_before"),
         "q": request.args.get("q", "").strip()[:200] or None,
     }
-    page = keyset_page(filtered_contracts(args), Contract.id, request.args.get("cursor"), 50)
+    page = contract_page(args, request.args.get("cursor"), 50)
     kept = {k: v for k, v in request.args.items() if k != "cursor"}
     categories = list(
         db.session.scalars(
