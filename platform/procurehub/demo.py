@@ -201,6 +201,12 @@ def load(seed: int = 2026, today: date | None = None) -> None:
                 user=None,
             )
     db.session.commit()
+    from procurehub.workstreams.registry import enabled_plugins
+
+    for plugin in enabled_plugins(current_app).values():
+        if plugin.demo is not None:
+            plugin.demo()
+            db.session.commit()
 
 
 def _periods(extension: str) -> list[int]:

@@ -122,6 +122,8 @@ class Plugin:
     - `label_names`: words councils use for this workstream in their own category labels,
       besides its key and title (digital: "ICT", "IT"). A register row whose label names one
       workstream is classified into it even when its category is unclear.
+    - `demo`: called by `procurehub demo` (inside the app context, after the demo councils,
+      users and contracts are loaded) to add the workstream's own demo data.
     """
 
     key: str
@@ -134,6 +136,7 @@ class Plugin:
     jobs: Callable[[], Iterable[JobSpec]] | None = None
     renewal_items: Callable[[date], Iterable[RenewalItem]] | None = None
     label_names: Sequence[str] = ()
+    demo: Callable[[], None] | None = None
 
     def category_key(self, short_key: str) -> str:
         return f"{self.key}.{short_key}"

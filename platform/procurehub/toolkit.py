@@ -3,7 +3,9 @@
 Plugins reach the core only through these names, so the core can change behind them. It
 gives the model base and session for a plugin's *own* tables, and services for core data:
 councils and their names, the signed-in user and the authorisation check, audit, exports
-and renewal items. It never hands out a core ORM model.
+(`write_sheets` with `Marked` cells and `DropDown` lists), the upload safety checks a plugin
+runs before it opens a file (`check_upload`) and renewal items. It never hands out a core ORM
+model.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
 from procurehub.exports import (
     MONEY_FORMAT,
+    DropDown,
+    Marked,
     SheetSpec,
     neutralise_csv,
     write_csv,
@@ -25,6 +29,7 @@ from procurehub.exports import (
     write_xlsx,
 )
 from procurehub.extensions import JSONType, db, utcnow
+from procurehub.ingest.safety import RegisterFileError, check_upload, ensure_openpyxl_is_defused
 from procurehub.plugins import (
     CategorySpec,
     JobSpec,
@@ -62,7 +67,12 @@ def has_role(user: Any, *roles: str) -> bool:
 
 __all__ = [
     "CategorySpec",
+    "DropDown",
     "JSONType",
+    "Marked",
+    "RegisterFileError",
+    "check_upload",
+    "ensure_openpyxl_is_defused",
     "MONEY_FORMAT",
     "JobSpec",
     "Model",
