@@ -3,7 +3,7 @@
 Plugins reach the core only through these names, so the core can change behind them. It
 gives the model base and session for a plugin's *own* tables, and services for core data:
 councils and their names, the signed-in user and the authorisation check, audit, exports
-(`write_sheets` with `Marked` cells and `DropDown` lists), the upload safety checks a plugin
+(`write_sheets` with `Marked` cells and `DropDown` lists), the `Id` field of API schemas, the upload safety checks a plugin
 runs before it opens a file (`check_upload`) and renewal items. It never hands out a core ORM
 model.
 """
@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.service import council_names
+from procurehub.api.ids import Id
 from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
 from procurehub.exports import (
@@ -68,6 +69,7 @@ def has_role(user: Any, *roles: str) -> bool:
 __all__ = [
     "CategorySpec",
     "DropDown",
+    "Id",
     "JSONType",
     "Marked",
     "RegisterFileError",

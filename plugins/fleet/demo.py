@@ -63,6 +63,7 @@ DEMO_SPECS: tuple[tuple[str, str, tuple[str, str] | None, dict[str, str], dict[s
         ("Renault", "Kangoo Van E-Tech Electric"),
         {**FULL_KIT, "telematics": "no", "beacons": "no", "gvw_kg": "2,260 kg",
          "usable_battery_kwh": "45", "load_volume_m3": "3.9", "load_length_mm": "1,806",
+         "seats": "2",
          "battery_warranty_years": "8", "battery_warranty_km": "160,000",
          "battery_warranty_capacity_pct": "70"},
         {"purchase_price": "33000", "annual_km": "9000"},

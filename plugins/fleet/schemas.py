@@ -8,6 +8,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from procurehub import toolkit as tk
+
 from .standard_spec import OPERATORS
 
 
@@ -56,7 +58,7 @@ class RequirementBodySchema(RequirementSchema):
 
 
 class StandardSchema(ma.Schema):
-    id = fields.Int()
+    id = tk.Id()
     vehicle_class = fields.Str()
     version = fields.Int()
     status = fields.Str(metadata={"description": "draft, adopted or retired"})
@@ -93,7 +95,7 @@ _FIGURE = fields.Raw(allow_none=True)
 
 
 class CouncilSpecSchema(ma.Schema):
-    id = fields.Int(dump_only=True)
+    id = tk.Id(dump_only=True)
     council_code = fields.Str(
         validate=validate.Length(1, 20),
         metadata={"description": "Council code (default: your own council)"},
@@ -102,7 +104,7 @@ class CouncilSpecSchema(ma.Schema):
     vehicle_class = fields.Str(validate=validate.Length(1, 80),
                                metadata={"description": "default electric_van_lt_3_5t"})
     name = fields.Str(required=True, validate=validate.Length(1, 200))
-    catalogue_vehicle_id = fields.Int(allow_none=True, validate=validate.Range(1, 2**31 - 1))
+    catalogue_vehicle_id = tk.Id(allow_none=True)
     catalogue_vehicle = fields.Str(dump_only=True, allow_none=True)
     figures = fields.Dict(
         keys=fields.Str(), values=_FIGURE,
@@ -189,7 +191,7 @@ class WholeLifeSchema(ma.Schema):
 
 class ColumnSchema(ma.Schema):
     key = fields.Str()
-    id = fields.Int()
+    id = tk.Id()
     kind = fields.Str(metadata={"description": "council_spec or catalogue"})
     name = fields.Str()
     council_code = fields.Str(allow_none=True)
@@ -239,7 +241,7 @@ class VariationsSchema(ma.Schema):
 
 
 class ParameterSchema(ma.Schema):
-    id = fields.Int(dump_only=True)
+    id = tk.Id(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(1, 80))
     value = Number(required=True, allow_nan=False)
     unit = fields.Str(dump_only=True)
@@ -253,7 +255,7 @@ ParameterPage = page(ParameterSchema, "FleetParameterPage")
 
 
 class VehicleSchema(ma.Schema):
-    id = fields.Int()
+    id = tk.Id()
     make = fields.Str()
     model = fields.Str()
     variant = fields.Str()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -100,6 +101,13 @@ PARAMETER_DEFAULTS_FILE = Path(__file__).with_name("default_parameters.csv")
 
 class FleetNotFound(FleetError):
     """No such standard version, spec, vehicle or parameter (404)."""
+
+
+MAX_ID = 2**31 - 1  # the largest id a table can hold (PostgreSQL integer)
+
+
+def _in_range(object_id: int) -> bool:
+    return isinstance(object_id, int) and 1 <= object_id <= MAX_ID
 
 
 class FleetConflict(FleetError):
@@ -245,7 +253,7 @@ def vehicle_classes() -> list[str]:
 
 def get_standard_version(spec_id: int) -> StandardSpecVersion:
     ensure_seeded()
-    record = tk.session.get(StandardSpecVersion, spec_id)
+    record = tk.session.get(StandardSpecVersion, spec_id) if _in_range(spec_id) else None
     if record is None:
         raise FleetNotFound(f"There is no standard specification version {spec_id}.")
     return record
@@ -611,7 +619,7 @@ def catalogue_vehicles() -> list[CatalogueVehicle]:
 
 
 def get_vehicle(vehicle_id: int) -> CatalogueVehicle:
-    vehicle = tk.session.get(CatalogueVehicle, vehicle_id)
+    vehicle = tk.session.get(CatalogueVehicle, vehicle_id) if _in_range(vehicle_id) else None
     if vehicle is None:
         raise FleetNotFound(f"There is no catalogue vehicle {vehicle_id}.")
     return vehicle
@@ -727,7 +735,7 @@ def council_specs(council_code: str | None = None, vehicle_class: str | None = N
 
 
 def get_council_spec(spec_id: int) -> CouncilSpec:
-    spec = tk.session.get(CouncilSpec, spec_id)
+    spec = tk.session.get(CouncilSpec, spec_id) if _in_range(spec_id) else None
     if spec is None:
         raise FleetNotFound(f"There is no council vehicle specification {spec_id}.")
     return spec
@@ -758,9 +766,11 @@ def _apply(spec: CouncilSpec, data: Mapping[str, Any], standard: StandardSpec) -
             spec.catalogue_vehicle_id = None
         else:
             try:
-                vehicle = get_vehicle(int(vehicle_id))
+                number = int(vehicle_id)
             except (TypeError, ValueError):
                 raise FleetError(f"catalogue vehicle {vehicle_id!r} is not a number") from None
+            try:
+                vehicle = get_vehicle(number)
             except FleetNotFound as exc:
                 raise FleetError(str(exc)) from None
             spec.catalogue_vehicle_id = vehicle.id
@@ -1004,20 +1014,27 @@ def read_spec_template(path: str | Path, display_name: str) -> TemplateRead:
         raise FleetError(str(exc)) from None
     if kind != "xlsx":
         raise FleetError(
-            f"{exc_name(display_name)} is not the .xlsx template; download the template, fill "
+            f"{file_label(display_name)} is not the .xlsx template; download the template, fill "
             "it in and upload it as .xlsx"
         )
     import openpyxl
 
     tk.ensure_openpyxl_is_defused()
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure to open is the same to the user
-        raise FleetError(f"{exc_name(display_name)} could not be opened as a workbook") from exc
+    with open(path, "rb") as handle:
+        try:  # a file object: openpyxl judges a path by its extension, not its content
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any failure to open is the same to the user
+            raise FleetError(
+                f"{file_label(display_name)} could not be opened as a workbook"
+            ) from exc
+        return _read_template_sheet(workbook, display_name)
+
+
+def _read_template_sheet(workbook: Any, display_name: str) -> TemplateRead:
     try:
         if TEMPLATE_SHEET not in workbook.sheetnames:
             raise FleetError(
-                f"{exc_name(display_name)} has no sheet called {TEMPLATE_SHEET!r}; is it the "
+                f"{file_label(display_name)} has no sheet called {TEMPLATE_SHEET!r}; is it the "
                 "hub's template?"
             )
         values: dict[str, Any] = {}
@@ -1027,7 +1044,7 @@ def read_spec_template(path: str | Path, display_name: str) -> TemplateRead:
         ):
             if number > TEMPLATE_MAX_ROWS:
                 raise FleetError(
-                    f"{exc_name(display_name)} has more than {TEMPLATE_MAX_ROWS} rows; the "
+                    f"{file_label(display_name)} has more than {TEMPLATE_MAX_ROWS} rows; the "
                     "template has fewer than 60"
                 )
             cells = list(row) + [None] * (6 - len(row))
@@ -1041,7 +1058,7 @@ def read_spec_template(path: str | Path, display_name: str) -> TemplateRead:
         workbook.close()
     if not header_seen:
         raise FleetError(
-            f"{exc_name(display_name)} has no 'attribute' heading; upload the hub's template"
+            f"{file_label(display_name)} has no 'attribute' heading; upload the hub's template"
         )
     vehicle_class = str(values.pop("vehicle_class", "") or DEFAULT_CLASS).strip()
     standard = adopted_standard(vehicle_class)
@@ -1062,7 +1079,7 @@ def read_spec_template(path: str | Path, display_name: str) -> TemplateRead:
     return TemplateRead(vehicle_class, data)
 
 
-def exc_name(display_name: str) -> str:
+def file_label(display_name: str) -> str:
     base = display_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return f"'{base or 'the uploaded file'}'"
 
@@ -1398,7 +1415,7 @@ def _ids(raw: Any) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or len(part) > 12:
+            if not re.fullmatch(r"[0-9]{1,12}", part):  # ASCII digits ("²" is a digit too)
                 raise FleetError(f"{part!r} is not an id; give ids as numbers, e.g. specs=1,2")
             if int(part) not in out:
                 out.append(int(part))

@@ -118,10 +118,10 @@ def web_blueprint() -> Blueprint:
                 record = versions[0]
         return _standard_page(record)
 
-    @bp.route("/standards/<vehicle_class>/v<int:version>")
+    @bp.route("/standards/<vehicle_class>/v<id:version>")
     def standard_version(vehicle_class: str, version: int) -> Any:
         with page_errors():
-            record = service.find_version(vehicle_class[:80], min(version, 10**6))
+            record = service.find_version(vehicle_class[:80], version)
         return _standard_page(record)
 
     def _standard_page(record: Any) -> Any:
