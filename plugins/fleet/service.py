@@ -1503,17 +1503,14 @@ def comparison(spec_ids: Any, vehicle_ids: Any, on: date | None = None) -> dict[
             "parameters_used"]}
         | (set(ASSUMPTION_PARAMETERS) if columns else set())
     )
-    rows_by_name = {r.name: r for r in parameter_rows()}
+    rows = {(r.name, r.valid_from): r for r in parameter_rows()}
     used_parameters = []
     for name in used:
         try:
             p = parameter_in_force(params, name, on)
         except ParameterError:
             continue
-        row = next(
-            (r for r in parameter_rows() if r.name == name and r.valid_from == p.valid_from),
-            rows_by_name.get(name),
-        )
+        row = rows.get((name, p.valid_from))
         used_parameters.append(
             {
                 "name": p.name,
