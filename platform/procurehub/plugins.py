@@ -124,6 +124,8 @@ class Plugin:
     - `label_names`: words councils use for this workstream in their own category labels,
       besides its key and title (digital: "ICT", "IT"). A register row whose label names one
       workstream is classified into it even when its category is unclear.
+    - `demo`: called by `procurehub demo` (inside the app context, after the demo councils,
+      users and contracts are loaded) to add the workstream's own demo data.
     """
 
     key: str

@@ -3,7 +3,9 @@
 Plugins reach the core only through these names, so the core can change behind them. It
 gives the model base and session for a plugin's *own* tables, and services for core data:
 councils and their names, the signed-in user and the authorisation check, audit, exports
-and renewal items. It never hands out a core ORM model.
+(`write_sheets` with `Marked` cells and `DropDown` lists), the `Id` field of API schemas, the upload safety checks a plugin
+runs before it opens a file (`check_upload`) and renewal items. It never hands out a core ORM
+model.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from procurehub.exports import (
 )
 from procurehub.extensions import JSONType, db, utcnow
 from procurehub.ingest.extension_terms import parse_extension_terms
-from procurehub.ingest.safety import RegisterFileError, check_upload
+from procurehub.ingest.safety import RegisterFileError, check_upload, ensure_openpyxl_is_defused
 from procurehub.pagination import keyset_page
 from procurehub.plugins import (
     CategorySpec,
@@ -114,35 +116,35 @@ __all__ = [
     "DropDown",
     "Id",
     "JSONType",
-    "MONEY_FORMAT",
     "JobSpec",
-    "Money",
+    "MONEY_FORMAT",
     "Marked",
     "Model",
+    "Money",
     "NavEntry",
     "Parameter",
     "Plugin",
+    "RegisterFileError",
     "RenewalItem",
+    "SheetSpec",
     "add_months",
     "audit_diff",
     "can_write",
     "categories_from_csv",
     "check_upload",
-    "council_contracts",
     "council_code_of",
+    "council_contracts",
     "council_id",
     "council_names",
     "current_user",
+    "ensure_openpyxl_is_defused",
     "has_role",
     "keyset_page",
-    "RegisterFileError",
     "login_required",
     "max_end_date",
     "neutralise_csv",
     "page_schema",
     "parse_extension_terms",
-    "SheetSpec",
-    "write_sheets",
     "record_audit",
     "require_write",
     "session",
@@ -150,5 +152,6 @@ __all__ = [
     "user_id",
     "utcnow",
     "write_csv",
+    "write_sheets",
     "write_xlsx",
 ]

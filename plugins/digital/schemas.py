@@ -189,7 +189,7 @@ class OptionResultSchema(ma.Schema):
     vfm_category = fields.Str(allow_none=True)
 
 
-class ComparisonSchema(ma.Schema):
+class OptionComparisonSchema(ma.Schema):
     name = fields.Str()
     pv_costs = fields.Float()
     pv_savings = fields.Float()
@@ -211,7 +211,7 @@ class AppraisalSchema(ma.Schema):
     appraisal_years = fields.Int()
     base_year = fields.Int()
     options = fields.List(fields.Nested(OptionResultSchema))
-    against_bau = fields.List(fields.Nested(ComparisonSchema))
+    against_bau = fields.List(fields.Nested(OptionComparisonSchema))
     preferred_option = fields.Str()
     value_for_money = fields.Str(allow_none=True)
     switching_values = fields.List(fields.Dict())
