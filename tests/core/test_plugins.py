@@ -81,3 +81,14 @@ def test_app_with_all_plugins_lists_them(app, runner):
     assert any(line.startswith("waste\tWaste\tenabled") for line in lines)
     assert any(line.startswith("fleet\tFleet\tenabled") for line in lines)
     assert any(line.startswith("digital\tDigital\tenabled") for line in lines)
+
+
+def test_the_current_page_is_the_longest_matching_link():
+    from procurehub.web.navigation import current_href
+
+    links = ["/contracts", "/fleet/", "/fleet/dashboard", "/opportunities"]
+    assert current_href(links, "/fleet/dashboard") == "/fleet/dashboard"
+    assert current_href(links, "/fleet/") == "/fleet/"
+    assert current_href(links, "/fleet/compare") == "/fleet/"
+    assert current_href(links, "/contracts/12") == "/contracts"
+    assert current_href(links, "/contractsx") is None

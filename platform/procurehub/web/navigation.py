@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from procurehub.plugins import NavEntry
@@ -33,8 +33,24 @@ def visible_entries() -> list[NavEntry]:
     return entries
 
 
+def current_href(hrefs: list[str], path: str) -> str | None:
+    """The link the page belongs to: the longest one its path starts with.
+
+    So on /fleet/dashboard "Fleet dashboard" is the current page, not "Fleet" as well.
+    """
+    matching = [href for href in hrefs if path == href or path.startswith(href.rstrip("/") + "/")]
+    return max(matching, key=len, default=None)
+
+
 def navigation_context() -> dict[str, Any]:
-    return {"nav_entries": visible_entries(), "current_user": current_user}
+    entries = visible_entries()
+    hrefs = [url_for(entry.endpoint) for entry in entries]
+    return {
+        "nav_entries": entries,
+        "nav_links": list(zip(entries, hrefs, strict=True)),
+        "nav_current": current_href(hrefs, request.path),
+        "current_user": current_user,
+    }
 
 
 def init_app(app: Flask) -> None:
