@@ -165,7 +165,7 @@ def test_audit_page_shows_changes_newest_first(hub: Any, client: Any) -> None:
     assert html.index(">update<") < html.index(">create<")
     assert f'href="/contracts/{cid}">#{cid}</a>' in html
     assert "title: Residual waste treatment → Residual waste treatment (lot 2)" in html
-    assert "notes: — → " + "x" * 79 + "…" in html  # long values shortened
+    assert "notes: Not given → " + "x" * 79 + "…" in html  # long values shortened
     assert "x" * 81 not in html
     assert "admin@hub.example" in html and "North Lanarkshire Council" in html
 

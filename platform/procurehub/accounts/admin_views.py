@@ -23,6 +23,7 @@ from procurehub.extensions import db, utcnow
 from procurehub.pagination import decode_cursor, encode_cursor
 from procurehub.registers.models import Upload
 from procurehub.scheduler.models import JobRun
+from procurehub.web.display import NOT_GIVEN, is_absent
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -48,8 +49,8 @@ def _arg(name: str) -> str:
 
 
 def _short(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
+    if is_absent(value):
+        return NOT_GIVEN
     text = value if isinstance(value, str) else str(value)
     text = " ".join(text.split())
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"

@@ -26,8 +26,12 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.health",
     "static",
+    "core.favicon",
     "calendar_feed",
 }  # the feed checks its own token
+
+# The API's documents, which people also open in a browser: the interactive docs and the spec.
+API_DOCUMENTS = {"api-docs.openapi_swagger_ui", "api-docs.openapi_json"}
 
 
 class SignInForm(FlaskForm):
@@ -37,6 +41,20 @@ class SignInForm(FlaskForm):
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+def wants_a_page() -> bool:
+    """A person in a browser, not a program: asks for HTML by name and sends no token.
+
+    Browsers list text/html in Accept; API clients and curl send JSON or */*. A request with
+    an Authorization header is a program that chose its credentials, so it gets the API's 401.
+    """
+    if "Authorization" in request.headers:
+        return False
+    return any(
+        mimetype in ("text/html", "application/xhtml+xml") and quality > 0
+        for mimetype, quality in request.accept_mimetypes
+    )
 
 
 @login_manager.user_loader
@@ -56,7 +74,12 @@ def load_user_from_token(req: Any) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized() -> Any:
-    if is_api_request():
+    """API clients get 401 JSON; people get the sign-in page, and then the page they wanted.
+
+    The API documents (`/api/docs`, `/api/v1/openapi.json`) are links on our pages, so a
+    signed-out person who opens one in a browser is sent to sign in, like for any page.
+    """
+    if is_api_request() and not (request.endpoint in API_DOCUMENTS and wants_a_page()):
         response = jsonify(
             code=401,
             status="Unauthorized",

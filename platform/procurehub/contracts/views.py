@@ -13,6 +13,7 @@ addresses: like every page it is for signed-in users only (`auth.require_sign_in
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +41,8 @@ from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractUpdateSchema
 from procurehub.contracts.service import contract_page, update_contract
 from procurehub.extensions import db
+from procurehub.registers.models import Upload
+from procurehub.web.display import is_absent
 from procurehub.workstreams.models import Category
 from procurehub.workstreams.registry import enabled_plugins
 
@@ -121,9 +124,11 @@ def category_labels() -> dict[str, str]:
 
 
 def plain(field: str, value: Any, labels: dict[str, str] | None = None) -> str:
-    """One field's value in plain words ('' when there is none)."""
-    if value is None or value == "" or value == [] or value == {}:
+    """One field's value in plain words ('' when there is none: the page says "Not given")."""
+    if is_absent(value):
         return ""
+    if field == "extension_terms":
+        return f"“{value}”"  # the register's own words, which may well be "None"
     if field in DATE_FIELDS:
         return long_date(value)
     if field in MONEY_FIELDS:
@@ -167,13 +172,31 @@ def contract_or_404(contract_id: int) -> Contract:
     return contract
 
 
+ACTIONS = {"create": "Created", "update": "Changed", "delete": "Deleted"}
+
+
+def upload_files(upload_ids: set[int]) -> dict[int, str]:
+    """{upload id: the file's name} for the uploads a contract's history names."""
+    if not upload_ids:
+        return {}
+    rows = db.session.execute(select(Upload.id, Upload.filename).where(Upload.id.in_(upload_ids)))
+    return {upload_id: filename for upload_id, filename in rows}
+
+
 def history(contract: Contract, labels: dict[str, str]) -> list[dict[str, Any]]:
-    """The contract's audit events, newest first, as rows a person can read."""
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == "contract", AuditEvent.object_id == str(contract.id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    """The contract's audit events, newest first, as rows a person can read.
+
+    A change an upload made says so, with the file's name: "Created by upload of
+    register.xlsx", like a change made by hand says who made it.
+    """
+    events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "contract", AuditEvent.object_id == str(contract.id))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
     )
+    files = upload_files({e.upload_id for e in events if e.upload_id is not None})
     rows = []
     for event in events:
         changes = []
@@ -181,7 +204,7 @@ def history(contract: Contract, labels: dict[str, str]) -> list[dict[str, Any]]:
             before, after = (
                 (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
             )
-            if event.action == "create" and after in (None, "", [], {}):
+            if event.action == "create" and is_absent(after):
                 continue  # a new contract: list what it was created with
             changes.append(
                 {
@@ -193,14 +216,16 @@ def history(contract: Contract, labels: dict[str, str]) -> list[dict[str, Any]]:
             )
         order = list(LABELS)
         changes.sort(key=lambda c: order.index(c["field"]) if c["field"] in order else len(order))
+        action = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+        if event.upload_id is not None:
+            action += f" by upload of {files.get(event.upload_id, f'upload {event.upload_id}')}"
         rows.append(
             {
                 "at": event.at,
                 "when": f"{long_date(event.at)} at {event.at:%H:%M}" if event.at else "",
                 "who": event.actor if event.actor and event.actor != "system" else "ProcureHub",
-                "action": {"create": "Created", "update": "Changed", "delete": "Deleted"}.get(
-                    event.action, event.action.replace("_", " ").capitalize()
-                ),
+                "action": action,
+                "created": event.action == "create",
                 "upload_id": event.upload_id,
                 "changes": changes,
             }
@@ -254,22 +279,49 @@ def _to_schema_input(raw: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+FORM_ERROR = "edit-form"  # where an error that belongs to no single field points
+
+
+def _friendly(message: str) -> str:
+    """A validator's message as advice a person can act on."""
+    if message in FRIENDLY_MESSAGES:
+        return FRIENDLY_MESSAGES[message]
+    longest = re.fullmatch(r"Longer than maximum length (\d+)\.", message)
+    if longest:
+        return f"Use {int(longest.group(1)):,} characters or fewer"
+    between = re.fullmatch(
+        r"Must be greater than or equal to (\d+) and less than or equal to (\d+)\.", message
+    )
+    if between:
+        return f"Enter numbers from {between.group(1)} to {between.group(2)}"
+    return message
+
+
 def _flatten(messages: Any, field: str) -> list[tuple[str, str]]:
     if isinstance(messages, dict):
         out: list[tuple[str, str]] = []
         for key, value in messages.items():
-            out.extend(_flatten(value, field if isinstance(key, int) or key == "_schema" else key))
+            inner = field if isinstance(key, int) or key == "_schema" else str(key)
+            out.extend(_flatten(value, inner))
         return out
     if isinstance(messages, list | tuple):
         out = []
         for message in messages:
             out.extend(_flatten(message, field))
         return out
-    return [(field, FRIENDLY_MESSAGES.get(str(messages), str(messages)))]
+    return [(field, _friendly(str(messages)))]
 
 
-def validate_form(raw: dict[str, str], categories: set[str]) -> tuple[dict[str, Any], list]:
-    """Validated values and [(field, message)] errors, one message per field."""
+def validate_form(
+    raw: dict[str, str], categories: set[str]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Validated values and every problem with the form, as [(field, message)] in form order.
+
+    An officer fixing a form should see all its problems in one go, not one per attempt. The
+    API's schema checks each field, but skips its rules across fields (the end date after the
+    start date) as soon as any field is wrong; so the fields that were valid are checked
+    again on their own, and a mistake in the total value no longer hides a wrong end date.
+    """
     data = _to_schema_input(raw)
     errors: list[tuple[str, str]] = []
     if not data["title"]:
@@ -284,20 +336,34 @@ def validate_form(raw: dict[str, str], categories: set[str]) -> tuple[dict[str, 
     if data["collaboration_interest"] not in COLLABORATION_INTEREST:
         errors.append(("collaboration_interest", "Choose yes, no, maybe or not known"))
         data.pop("collaboration_interest")
+    schema = ContractUpdateSchema(partial=True)
     try:
-        loaded = ContractUpdateSchema(partial=True).load(data)
+        loaded = schema.load(data)
     except ma.ValidationError as exc:
-        errors.extend(_flatten(exc.messages, "title"))
+        errors.extend(_flatten(exc.messages, FORM_ERROR))
+        valid = {k: v for k, v in data.items() if k not in exc.messages}
+        try:
+            schema.load(valid)
+        except ma.ValidationError as across:
+            errors.extend(_flatten(across.messages, FORM_ERROR))
         loaded = {}
-    seen: set[str] = set()
-    unique = []
-    for field, message in errors:
-        if field not in seen:
-            seen.add(field)
-            unique.append((field, f"{LABELS.get(field, field)}: {message}"))
     order = [name for name, _ in FORM_FIELDS]
-    unique.sort(key=lambda e: order.index(e[0]) if e[0] in order else len(order))
+    unique: list[tuple[str, str]] = []
+    for field, message in errors:
+        entry = (field, f"{LABELS.get(field, 'The form')}: {message}")
+        if entry not in unique:
+            unique.append(entry)
+    unique.sort(key=lambda e: order.index(e[0]) if e[0] in order else -1)
     return loaded, unique
+
+
+def errors_by_field(errors: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """{field: [messages]}: what the form shows beside each field (the label is right there)."""
+    by_field: dict[str, list[str]] = {}
+    for field, message in errors:
+        label = f"{LABELS.get(field, 'The form')}: "
+        by_field.setdefault(field, []).append(message.removeprefix(label))
+    return by_field
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -383,7 +449,7 @@ def _edit_page(
             contract=contract,
             values=values,
             errors=errors,
-            error_messages=dict(errors),
+            error_messages=errors_by_field(errors),
             categories=edit_categories(),
             statuses=CONTRACT_STATUSES,
             status_labels=contract_field("status").choice_labels,
@@ -415,7 +481,7 @@ def edit(contract_id: int) -> Any:
         db.session.commit()
     except ContractRuleError as exc:  # a rule of update_contract (e.g. an unknown category)
         db.session.rollback()
-        return _edit_page(contract, raw, [("title", str(exc))], 422)
+        return _edit_page(contract, raw, [(FORM_ERROR, f"The form: {exc}")], 422)
     flash("Saved", "info")
     return redirect(url_for("contract_pages.detail", contract_id=contract.id), 303)
 
@@ -480,4 +546,5 @@ def contracts() -> Any:
         category_labels={c.key: c.label for c in categories},
         categories=categories,
         workstreams=enabled_plugins(),
+        interest_labels=INTEREST_LABELS,
     )

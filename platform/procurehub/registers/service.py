@@ -18,11 +18,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
 
 from procurehub.accounts.authz import can_write
 from procurehub.accounts.models import Council
 from procurehub.audit import service as audit
+from procurehub.audit.models import AuditEvent
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.contracts.service import snapshot
@@ -605,9 +616,11 @@ class RegisterImport:
             # render_nulls keeps every row the same shape, so the driver sends a few batched
             # statements instead of one INSERT per row (rows leave different cells blank); the table
             # (Core) insert skips the ORM's per-row bookkeeping.
+            before = db.session.scalar(select(func.max(Contract.id))) or 0
             db.session.execute(
                 insert(Contract.__table__).execution_options(render_nulls=True), now_rows
             )
+            self._record_created(after_id=before, at=now)
             self._creates.clear()
         if self._updates:
             ids = [i for i, _, _ in self._updates]
@@ -644,6 +657,37 @@ class RegisterImport:
                     )
             db.session.flush()
             self._updates.clear()
+
+    def _record_created(self, *, after_id: int, at: Any) -> None:
+        """A "create" event in each contract this chunk stored, naming the upload.
+
+        Every other change to a contract is in its history; a contract an upload created
+        starts there too ("Created by upload of FILE"). The values are on the contract and
+        its source row, so the event is small, and the database writes all of a chunk's
+        events in one INSERT … SELECT: the chunk's rows are the newer ids (a primary key range)
+        with this upload and this chunk's timestamp, so nothing goes back and forth per row.
+        """
+        if self.upload is None:
+            return
+        contract = Contract.__table__.c
+        events = select(
+            literal(at, DateTime()),
+            literal(getattr(self.user, "id", None), Integer()),
+            literal(getattr(self.user, "email", None) or "system", String()),
+            literal("create", String()),
+            literal("contract", String()),
+            cast(contract.id, String()),
+            literal(self.council.code, String()),
+            literal(self.upload.id, Integer()),
+            literal_column("'{}'"),  # no field changes listed: the JSON of an empty mapping
+        ).where(
+            contract.id > after_id,
+            contract.upload_id == self.upload.id,
+            contract.created_at == at,
+        )
+        columns = ["at", "user_id", "actor", "action", "object_type", "object_id",
+                   "council_code", "upload_id", "changes"]  # fmt: skip
+        db.session.execute(insert(AuditEvent.__table__).from_select(columns, events))
 
     # ------------------------------------------------------------------ results
     def _base_report(self, council_code: str | None) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from procurehub.web import cli, navigation, views
+    from procurehub.web import cli, display, navigation, views
 
+    display.init_app(app)
     navigation.init_app(app)
     views.init_app(app)
     cli.init_app(app)
