@@ -5,19 +5,29 @@ and stores what it yields as it yields it (streamed: a dense hub can have millio
 sets). Same members → same opportunity. A set that differs from a stored opportunity by some
 members (someone's contract was extended, a council joined) continues that opportunity — same
 id, status and notes — and the change is recorded in its history.
+
+A run can cover the whole hub (the scheduled job, `procurehub alignment run`) or only some
+category groups (`run_alignment(as_of, categories=...)`, what an upload or an edit triggers
+through `alignment.freshness`). A partial run reads only the renewal items of those groups,
+recognises and closes only the stored opportunities of those groups, and leaves every other
+opportunity exactly as it was. Its scope is the given categories and every category they can
+be tendered with (the compatible relation made symmetric and transitive, over all the hub's
+categories), so a group is never split between a partial run and the rest of the hub.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import insert, select, text, update
 
+from procurehub.accounts.models import Council
 from procurehub.alignment.engine import (
     NO_END_DATE,
     CategorySettings,
@@ -31,9 +41,11 @@ from procurehub.alignment.models import (
     OpportunityMember,
 )
 from procurehub.alignment.models import Opportunity as StoredOpportunity
+from procurehub.contracts.models import Contract
 from procurehub.extensions import db, utcnow
 from procurehub.plugins import RenewalItem
 from procurehub.workstreams.models import Category
+from procurehub.workstreams.registry import all_categories, enabled_plugins
 from procurehub.workstreams.renewals import renewal_items
 
 BATCH = 500
@@ -53,10 +65,6 @@ ALIGNMENT_LOCK_KEY = 7_201_001  # arbitrary, constant: the advisory lock seriali
 DEFAULT_TOLERANCE_MONTHS = 6
 
 
-
-
-
-
 def category_settings() -> tuple[dict[str, CategorySettings], dict[str, list[str]]]:
     min_councils = int(current_app.config.get("ALIGNMENT_MIN_COUNCILS", 2))
     tolerance = int(current_app.config.get("ALIGNMENT_TOLERANCE_MONTHS", DEFAULT_TOLERANCE_MONTHS))
@@ -71,6 +79,70 @@ def category_settings() -> tuple[dict[str, CategorySettings], dict[str, list[str
     return settings, compatible
 
 
+def group_scope(categories: Iterable[str], compatible: Mapping[str, Iterable[str]]) -> set[str]:
+    """The categories whose items can share a group with any of `categories`.
+
+    The compatible relation, made symmetric and transitive over every category of the hub
+    (not only those with items today), so the scope is a union of whole groups whatever the
+    items are: a partial run and the rest of the hub never share a group.
+    """
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for key, others in compatible.items():
+        for other in others:
+            neighbours[key].add(other)
+            neighbours[other].add(key)
+    scope: set[str] = set()
+    todo = [c for c in categories if c]
+    while todo:
+        key = todo.pop()
+        if key not in scope:
+            scope.add(key)
+            todo.extend(neighbours.get(key, ()))
+    return scope
+
+
+def renewal_items_in(categories: Iterable[str], as_of: date) -> Iterator[RenewalItem]:
+    """The renewal items of some categories only: what `workstreams.renewals.renewal_items`
+    yields for them, read through the (workstream, category, end date) index.
+
+    Same rules as `contract_renewal_items` (purchase orders and terminated contracts are not
+    renewals); the plugins' own sources are small and filtered here.
+    """
+    wanted = sorted(set(categories) & set(all_categories()))
+    if not wanted:
+        return
+    plugins = enabled_plugins()
+    stmt = (
+        select(
+            Contract.id,
+            Council.code,
+            Contract.category,
+            Contract.end_date,
+            Contract.max_end_date,
+            Contract.collaboration_interest,
+            Contract.reference,
+            Contract.title,
+            Contract.value_total,
+        )
+        .join(Council, Contract.council_id == Council.id)
+        .where(
+            Contract.workstream.in_(list(plugins)),
+            Contract.category.in_(wanted),
+            Contract.record_type != "purchase_order",
+            Contract.status != "terminated",
+        )
+        .execution_options(yield_per=5000)
+    )
+    for row in db.session.execute(stmt):
+        yield RenewalItem(
+            "contract", row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]
+        )
+    keep = set(wanted)
+    for plugin in plugins.values():
+        if plugin.renewal_items is not None:
+            yield from (i for i in plugin.renewal_items(as_of) if i.category in keep)
+
+
 @dataclass
 class RunResult:
     run_id: int
@@ -80,6 +152,8 @@ class RunResult:
     changed: int = 0
     closed: int = 0
     gaps: dict[str, int] = field(default_factory=dict)
+    #: The categories a partial run covered (sorted); None for a run over the whole hub.
+    categories: list[str] | None = None
 
 
 def opportunity_json(
@@ -118,14 +192,24 @@ def opportunity_json(
 
 
 class AlignmentRunner:
-    """One run: stream the engine's opportunities into the database."""
+    """One run: stream the engine's opportunities into the database.
+
+    With `categories`, only the groups of those categories (see `group_scope`): their items
+    are read, their stored opportunities recognised or closed; nothing else is touched.
+    """
 
     def __init__(
-        self, as_of: date, *, on_opportunity: Callable[[Opportunity, int], None] | None = None
+        self,
+        as_of: date,
+        *,
+        on_opportunity: Callable[[Opportunity, int], None] | None = None,
+        categories: Iterable[str] | None = None,
     ) -> None:
         self.as_of = as_of
         self.on_opportunity = on_opportunity
         self.gaps: Counter[str] = Counter()
+        self.requested = None if categories is None else set(categories)
+        self.scope: set[str] | None = None
 
     def run(self) -> RunResult:
         if db.engine.dialect.name == "postgresql":
@@ -134,11 +218,22 @@ class AlignmentRunner:
             db.session.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALIGNMENT_LOCK_KEY}
             )
-        run = AlignmentRun(as_of=self.as_of)
+        settings, compatible = category_settings()
+        if self.requested is not None:
+            self.scope = group_scope(self.requested, compatible)
+        run = AlignmentRun(
+            as_of=self.as_of,
+            partial=self.scope is not None,
+            categories=None if self.scope is None else sorted(self.scope),
+        )
         db.session.add(run)
         db.session.flush()
-        result = RunResult(run.id, self.as_of)
-        settings, compatible = category_settings()
+        result = RunResult(run.id, self.as_of, categories=run.categories)
+        items = (
+            renewal_items(self.as_of)
+            if self.scope is None
+            else renewal_items_in(self.scope, self.as_of)
+        )
         self._load_existing()
         seen: set[int] = set()
         pending: list[Opportunity] = []
@@ -148,7 +243,7 @@ class AlignmentRunner:
                 self.gaps[item.council_code] += 1
 
         for opp in find_opportunities(
-            renewal_items(self.as_of),
+            items,
             as_of=self.as_of,
             settings=settings,
             compatible=compatible,
@@ -173,14 +268,22 @@ class AlignmentRunner:
         return result
 
     # ------------------------------------------------------------------ matching
+    def _in_scope(self, stmt: Any) -> Any:
+        """Only the stored opportunities of this run's groups (a group is keyed by a member)."""
+        if self.scope is None:
+            return stmt
+        return stmt.where(StoredOpportunity.category.in_(sorted(self.scope)))
+
     def _load_existing(self) -> None:
         """Stored opportunities by key, and open ones by member, to recognise them again."""
         self.by_key: dict[str, int] = dict(
-            db.session.execute(select(StoredOpportunity.key, StoredOpportunity.id)).all()
+            db.session.execute(
+                self._in_scope(select(StoredOpportunity.key, StoredOpportunity.id))
+            ).all()
         )
         self.by_member: dict[tuple[str, int], set[int]] = defaultdict(set)
         self.category_of: dict[int, str] = {}
-        rows = db.session.execute(
+        rows = (
             select(
                 OpportunityMember.source,
                 OpportunityMember.source_id,
@@ -190,6 +293,7 @@ class AlignmentRunner:
             .join(StoredOpportunity, OpportunityMember.opportunity_id == StoredOpportunity.id)
             .where(StoredOpportunity.status.not_in(CLOSED_STATUSES))
         )
+        rows = db.session.execute(self._in_scope(rows))
         for source, source_id, opp_id, category in rows:
             self.by_member[(source, source_id)].add(opp_id)
             self.category_of[opp_id] = category
@@ -212,9 +316,18 @@ class AlignmentRunner:
     ) -> None:
         now = utcnow()
         new: list[Opportunity] = []
+        unchanged = self._unchanged(batch, seen)
+        if unchanged:
+            db.session.execute(
+                update(StoredOpportunity)
+                .where(StoredOpportunity.id.in_(sorted(unchanged.values())))
+                .values(last_seen_at=now, last_run_id=run_id)
+            )
         for opp in batch:
             stored_id = self.by_key.get(opp.key)
-            if stored_id is not None and stored_id not in seen:
+            if opp.key in unchanged:
+                pass  # found again exactly as stored: only last_seen_at moved (above)
+            elif stored_id is not None and stored_id not in seen:
                 self._refresh(stored_id, opp, run_id, now, members_changed=False)
             else:
                 stored_id = self._continuation(opp, seen)
@@ -258,6 +371,82 @@ class AlignmentRunner:
             )
             db.session.execute(insert(OpportunityEvent.__table__), events)
         db.session.flush()
+
+    def _unchanged(self, batch: list[Opportunity], seen: set[int]) -> dict[str, int]:
+        """{key: stored id} of the batch's opportunities stored exactly as found now.
+
+        Same members (same key), active, same dates, councils, value, settings and member
+        details: nothing to write but "seen again". Read with two queries per batch, so a run
+        that finds the hub unchanged (a partial run after an upload elsewhere in the group, the
+        nightly run) costs little more than the engine itself.
+        """
+        wanted = {
+            opp.key: self.by_key[opp.key]
+            for opp in batch
+            if opp.key in self.by_key and self.by_key[opp.key] not in seen
+        }
+        if not wanted:
+            return {}
+        ids = sorted(set(wanted.values()))
+        stored = {
+            row.id: row
+            for row in db.session.execute(
+                select(
+                    StoredOpportunity.id,
+                    StoredOpportunity.active,
+                    StoredOpportunity.category,
+                    StoredOpportunity.categories,
+                    StoredOpportunity.councils,
+                    StoredOpportunity.unconfirmed_councils,
+                    StoredOpportunity.joint_start,
+                    StoredOpportunity.decision_deadline,
+                    StoredOpportunity.window_end,
+                    StoredOpportunity.total_value,
+                    StoredOpportunity.lead_time_months,
+                    StoredOpportunity.tolerance_months,
+                ).where(StoredOpportunity.id.in_(ids))
+            )
+        }
+        facts: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        columns = [getattr(OpportunityMember, k) for k in MEMBER_FACTS]
+        for row in db.session.execute(
+            select(OpportunityMember.opportunity_id, *columns).where(
+                OpportunityMember.opportunity_id.in_(ids)
+            )
+        ):
+            facts[row[0]].append(tuple(str(v) for v in row[1:]))
+        same: dict[str, int] = {}
+        for opp in batch:
+            stored_id = wanted.get(opp.key)
+            row = stored.get(stored_id) if stored_id is not None else None
+            if row is None or not row.active:
+                continue
+            if (
+                row.category,
+                list(row.categories or []),
+                list(row.councils or []),
+                list(row.unconfirmed_councils or []),
+                row.joint_start,
+                row.decision_deadline,
+                row.window_end,
+                row.lead_time_months,
+                row.tolerance_months,
+            ) != (
+                opp.category,
+                list(opp.categories),
+                list(opp.councils),
+                list(opp.unconfirmed_councils),
+                opp.joint_start,
+                opp.decision_deadline,
+                opp.window_end,
+                opp.lead_time_months,
+                opp.tolerance_months,
+            ) or _cents(row.total_value) != _cents(opp.total_value):
+                continue
+            rows = self._member_rows(opp, stored_id)
+            if sorted(self._member_facts(r) for r in rows) == sorted(facts.get(stored_id, [])):
+                same[opp.key] = stored_id
+        return same
 
     def _values(self, opp: Opportunity, run_id: int, now: Any) -> dict[str, Any]:
         return {
@@ -386,7 +575,9 @@ class AlignmentRunner:
         stale = [
             i
             for (i,) in db.session.execute(
-                select(StoredOpportunity.id).where(StoredOpportunity.active.is_(True))
+                self._in_scope(
+                    select(StoredOpportunity.id).where(StoredOpportunity.active.is_(True))
+                )
             )
             if i not in seen
         ]
@@ -413,13 +604,15 @@ class AlignmentRunner:
         return len(stale)
 
 
+def _cents(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
 def run_alignment(
-    as_of: date, *, on_opportunity: Callable[[Opportunity, int], None] | None = None
+    as_of: date,
+    *,
+    on_opportunity: Callable[[Opportunity, int], None] | None = None,
+    categories: Iterable[str] | None = None,
 ) -> RunResult:
-    return AlignmentRunner(as_of, on_opportunity=on_opportunity).run()
-
-
-
-
-
-
+    """Align the hub (or, with `categories`, only their groups) and store what is found."""
+    return AlignmentRunner(as_of, on_opportunity=on_opportunity, categories=categories).run()

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from procurehub.accounts.models import Council
+from procurehub.alignment.freshness import renewals_changed
 from procurehub.audit import service as audit
 from procurehub.contracts.fields import EDITABLE_FIELDS
 from procurehub.contracts.models import Contract
@@ -37,6 +38,7 @@ def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Con
     contract = Contract(council=council, **values)
     db.session.add(contract)
     db.session.flush()
+    renewals_changed([contract.category])
     audit.record(
         "create",
         "contract",
@@ -61,6 +63,7 @@ def update_contract(contract: Contract, data: dict[str, Any], *, user: Any) -> d
         setattr(contract, name, value)
     changes = audit.diff(before, snapshot(contract))
     if changes:
+        renewals_changed([before["category"], contract.category])
         audit.record(
             "update",
             "contract",
@@ -73,6 +76,7 @@ def update_contract(contract: Contract, data: dict[str, Any], *, user: Any) -> d
 
 
 def delete_contract(contract: Contract, *, user: Any) -> None:
+    renewals_changed([contract.category])
     audit.record(
         "delete",
         "contract",

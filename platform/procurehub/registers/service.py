@@ -41,6 +41,7 @@ from procurehub.ingest.pipeline import (
 from procurehub.ingest.safety import RegisterFileError
 from procurehub.ingest.text import clean_text
 from procurehub.registers.models import CouncilCategoryLabel, CouncilColumnMapping, Upload
+from procurehub.alignment.freshness import refresh_after_upload, renewals_changed
 from procurehub.workstreams.registry import all_categories
 
 CHUNK = 2000
@@ -551,6 +552,7 @@ class RegisterImport:
             },
         )
         db.session.commit()
+        refresh_after_upload(report["upload_id"])  # its category groups' opportunities
         return report
 
     def _dry_run_message(self) -> str:
@@ -624,6 +626,7 @@ def assign_category(
 
     changed = 0
     taught: set[tuple[int, str]] = set()
+    renewals_changed([category, *(c.category for c in contracts)])
     for contract in contracts:
         before = snapshot(contract)
         contract.category, contract.workstream, contract.classified_by = (
