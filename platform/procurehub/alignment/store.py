@@ -321,7 +321,10 @@ class AlignmentRunner:
             db.session.execute(
                 update(StoredOpportunity)
                 .where(StoredOpportunity.id.in_(sorted(unchanged.values())))
-                .values(last_seen_at=now, last_run_id=run_id)
+                # updated_at says when something changed: nothing did
+                .values(
+                    last_seen_at=now, last_run_id=run_id, updated_at=StoredOpportunity.updated_at
+                )
             )
         for opp in batch:
             stored_id = self.by_key.get(opp.key)
