@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from procurehub.accounts.models import Council
+from procurehub.alignment.freshness import refresh_after_upload, renewals_changed
 from procurehub.audit import service as audit
 from procurehub.contracts.fields import CANONICAL_FIELDS
 from procurehub.contracts.models import Contract
@@ -41,7 +42,6 @@ from procurehub.ingest.pipeline import (
 from procurehub.ingest.safety import RegisterFileError
 from procurehub.ingest.text import clean_text
 from procurehub.registers.models import CouncilCategoryLabel, CouncilColumnMapping, Upload
-from procurehub.alignment.freshness import refresh_after_upload, renewals_changed
 from procurehub.workstreams.registry import all_categories
 
 CHUNK = 2000
