@@ -326,22 +326,25 @@ class AlignmentRunner:
                     last_seen_at=now, last_run_id=run_id, updated_at=StoredOpportunity.updated_at
                 )
             )
+        refresh: list[tuple[int, Opportunity, bool]] = []
         for opp in batch:
             stored_id = self.by_key.get(opp.key)
             if opp.key in unchanged:
                 pass  # found again exactly as stored: only last_seen_at moved (above)
             elif stored_id is not None and stored_id not in seen:
-                self._refresh(stored_id, opp, run_id, now, members_changed=False)
+                refresh.append((stored_id, opp, False))
             else:
                 stored_id = self._continuation(opp, seen)
                 if stored_id is None:
                     new.append(opp)
                     continue
-                self._refresh(stored_id, opp, run_id, now, members_changed=True)
+                refresh.append((stored_id, opp, True))
                 result.changed += 1
             seen.add(stored_id)
             if self.on_opportunity:
                 self.on_opportunity(opp, stored_id)
+        if refresh:
+            self._refresh_many(refresh, run_id, now)
         if new:
             ids = db.session.scalars(
                 insert(StoredOpportunity).returning(
@@ -493,85 +496,119 @@ class AlignmentRunner:
     def _member_facts(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(str(row.get(k)) for k in MEMBER_FACTS)
 
-    def _refresh(
-        self, stored_id: int, opp: Opportunity, run_id: int, now: Any, *, members_changed: bool
+    def _refresh_many(
+        self, found: list[tuple[int, Opportunity, bool]], run_id: int, now: Any
     ) -> None:
-        stored = db.session.get(StoredOpportunity, stored_id)
+        """Rewrite the stored opportunities `found` again with new members or details.
+
+        The same as refreshing them one by one (members rewritten only when they or their
+        details changed; "members_changed", "dates_changed", "found_again" history), with a
+        few statements per batch instead of several per opportunity.
+        """
+        ids = [stored_id for stored_id, _, _ in found]
         before = {
-            "joint_start": stored.joint_start,
-            "decision_deadline": stored.decision_deadline,
-            "active": stored.active,
+            row.id: row
+            for row in db.session.execute(
+                select(
+                    StoredOpportunity.id,
+                    StoredOpportunity.key,
+                    StoredOpportunity.joint_start,
+                    StoredOpportunity.decision_deadline,
+                    StoredOpportunity.active,
+                ).where(StoredOpportunity.id.in_(ids))
+            )
         }
-        old_members = {(m.source, m.source_id): m for m in stored.members}
-        new_ids = {(m.source, m.source_id) for m in opp.members}
-        if members_changed or set(old_members) != new_ids:
-            joined = sorted(new_ids - set(old_members))
-            left = sorted(set(old_members) - new_ids)
-            self.by_key.pop(stored.key, None)
-            self.by_key[opp.key] = stored_id
+        old_members: dict[int, dict[tuple[str, int], tuple[Any, ...]]] = defaultdict(dict)
+        columns = [getattr(OpportunityMember, k) for k in MEMBER_FACTS]
+        for row in db.session.execute(
+            select(OpportunityMember.opportunity_id, *columns).where(
+                OpportunityMember.opportunity_id.in_(ids)
+            )
+        ):
+            facts = row[1:]
+            old_members[row[0]][(facts[0], facts[1])] = tuple(str(v) for v in facts)
+        rewrite: list[int] = []
+        member_rows: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for stored_id, opp, members_changed in found:
+            was = before[stored_id]
+            old = old_members.get(stored_id, {})
+            rows = self._member_rows(opp, stored_id)
+            new_ids = {(m.source, m.source_id) for m in opp.members}
+            if members_changed or set(old) != new_ids:
+                joined = sorted(new_ids - set(old))
+                left = sorted(set(old) - new_ids)
+                if self.by_key.get(was.key) == stored_id:
+                    self.by_key.pop(was.key, None)
+                self.by_key[opp.key] = stored_id
+                rewrite.append(stored_id)
+                member_rows.extend(rows)
+                events.append(
+                    self._event(
+                        stored_id,
+                        "members_changed",
+                        now,
+                        {
+                            "joined": [f"{s}:{i}" for s, i in joined],
+                            "left": [f"{s}:{i}" for s, i in left],
+                            "councils": list(opp.councils),
+                        },
+                    )
+                )
+            elif sorted(self._member_facts(r) for r in rows) != sorted(old.values()):
+                rewrite.append(stored_id)  # same members, a detail moved (e.g. an end date)
+                member_rows.extend(rows)
+            updates.append({"id": stored_id, **self._values(opp, run_id, now)})
+            if (was.joint_start, was.decision_deadline) != (opp.joint_start, opp.decision_deadline):
+                events.append(
+                    self._event(
+                        stored_id,
+                        "dates_changed",
+                        now,
+                        {
+                            "joint_start": [
+                                was.joint_start.isoformat(),
+                                opp.joint_start.isoformat(),
+                            ],
+                            "decision_deadline": [
+                                was.decision_deadline.isoformat(),
+                                opp.decision_deadline.isoformat(),
+                            ],
+                        },
+                    )
+                )
+            if not was.active:
+                events.append(self._event(stored_id, "found_again", now, {}))
+        if rewrite:
             db.session.execute(
                 OpportunityMember.__table__.delete().where(
-                    OpportunityMember.opportunity_id == stored_id
+                    OpportunityMember.opportunity_id.in_(rewrite)
                 )
             )
             db.session.execute(
                 insert(OpportunityMember.__table__).execution_options(render_nulls=True),
-                self._member_rows(opp, stored_id),
+                member_rows,
             )
-            db.session.add(
-                OpportunityEvent(
-                    opportunity_id=stored_id,
-                    kind="members_changed",
-                    detail={
-                        "joined": [f"{s}:{i}" for s, i in joined],
-                        "left": [f"{s}:{i}" for s, i in left],
-                        "councils": list(opp.councils),
-                    },
-                )
+        db.session.execute(update(StoredOpportunity), updates)
+        if events:
+            db.session.execute(insert(OpportunityEvent.__table__), events)
+        for stored_id in ids:  # the ORM's copies are stale now
+            cached = db.session.identity_map.get(
+                db.session.identity_key(StoredOpportunity, stored_id)
             )
-        else:
-            # same members: rewrite their stored details only if one moved (e.g. an end date)
-            rows = self._member_rows(opp, stored_id)
-            stored_facts = sorted(self._member_facts(vars(m)) for m in old_members.values())
-            if sorted(self._member_facts(r) for r in rows) != stored_facts:
-                db.session.execute(
-                    OpportunityMember.__table__.delete().where(
-                        OpportunityMember.opportunity_id == stored_id
-                    )
-                )
-                db.session.execute(
-                    insert(OpportunityMember.__table__).execution_options(render_nulls=True), rows
-                )
-        db.session.execute(
-            update(StoredOpportunity)
-            .where(StoredOpportunity.id == stored_id)
-            .values(**self._values(opp, run_id, now))
-        )
-        if (before["joint_start"], before["decision_deadline"]) != (
-            opp.joint_start,
-            opp.decision_deadline,
-        ):
-            db.session.add(
-                OpportunityEvent(
-                    opportunity_id=stored_id,
-                    kind="dates_changed",
-                    detail={
-                        "joint_start": [
-                            before["joint_start"].isoformat(),
-                            opp.joint_start.isoformat(),
-                        ],
-                        "decision_deadline": [
-                            before["decision_deadline"].isoformat(),
-                            opp.decision_deadline.isoformat(),
-                        ],
-                    },
-                )
-            )
-        if not before["active"]:
-            db.session.add(
-                OpportunityEvent(opportunity_id=stored_id, kind="found_again", detail={})
-            )
-        db.session.expire(stored)
+            if cached is not None:
+                db.session.expire(cached)
+
+    @staticmethod
+    def _event(stored_id: int, kind: str, now: Any, detail: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "opportunity_id": stored_id,
+            "kind": kind,
+            "at": now,
+            "actor": "alignment",
+            "detail": detail,
+        }
 
     def _close_unseen(self, seen: set[int], run_id: int) -> int:
         """Opportunities not found this run are kept (with their history) but marked inactive."""
