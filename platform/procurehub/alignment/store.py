@@ -17,6 +17,7 @@ categories), so a group is never split between a partial run and the rest of the
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ MEMBER_FACTS = (
 )
 ALIGNMENT_LOCK_KEY = 7_201_001  # arbitrary, constant: the advisory lock serialising runs
 DEFAULT_TOLERANCE_MONTHS = 6
+_FACTS_OF = operator.itemgetter(*MEMBER_FACTS)
 
 
 def category_settings() -> tuple[dict[str, CategorySettings], dict[str, list[str]]]:
@@ -293,21 +295,29 @@ class AlignmentRunner:
             .join(StoredOpportunity, OpportunityMember.opportunity_id == StoredOpportunity.id)
             .where(StoredOpportunity.status.not_in(CLOSED_STATUSES))
         )
-        rows = db.session.execute(self._in_scope(rows))
+        rows = db.session.connection().execute(self._in_scope(rows))
         for source, source_id, opp_id, category in rows:
             self.by_member[(source, source_id)].add(opp_id)
             self.category_of[opp_id] = category
 
     def _continuation(self, opp: Opportunity, seen: set[int]) -> int | None:
         """The stored opportunity this set continues: most shared members, same category group."""
-        shared: Counter[int] = Counter()
+        counted: Counter[int] = Counter()
+        by_member = self.by_member
         for m in opp.members:
-            for opp_id in self.by_member.get((m.source, m.source_id), ()):
-                if opp_id not in seen and self.category_of.get(opp_id) == opp.category:
-                    shared[opp_id] += 1
+            holders = by_member.get((m.source, m.source_id))
+            if holders:
+                counted.update(holders)  # counted in C: dense hubs share members widely
+        category_of = self.category_of
+        shared = [
+            (count, -opp_id)
+            for opp_id, count in counted.items()
+            if opp_id not in seen and category_of.get(opp_id) == opp.category
+        ]
         if not shared:
             return None
-        best, count = max(shared.items(), key=lambda kv: (kv[1], -kv[0]))
+        count, negative_id = max(shared)
+        best = -negative_id
         return best if count * 2 >= len(opp.members) or count >= 2 else None
 
     # ------------------------------------------------------------------ writing
@@ -413,14 +423,14 @@ class AlignmentRunner:
                 ).where(StoredOpportunity.id.in_(ids))
             )
         }
-        facts: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        facts: dict[int, dict[tuple[str, int], tuple[Any, ...]]] = defaultdict(dict)
         columns = [getattr(OpportunityMember, k) for k in MEMBER_FACTS]
-        for row in db.session.execute(
+        for row in db.session.connection().execute(
             select(OpportunityMember.opportunity_id, *columns).where(
                 OpportunityMember.opportunity_id.in_(ids)
             )
         ):
-            facts[row[0]].append(tuple(str(v) for v in row[1:]))
+            facts[row[0]][(row[1], row[2])] = tuple(row[1:])
         same: dict[str, int] = {}
         for opp in batch:
             stored_id = wanted.get(opp.key)
@@ -450,7 +460,9 @@ class AlignmentRunner:
             ) or _cents(row.total_value) != _cents(opp.total_value):
                 continue
             rows = self._member_rows(opp, stored_id)
-            if sorted(self._member_facts(r) for r in rows) == sorted(facts.get(stored_id, [])):
+            if {(r["source"], r["source_id"]): self._member_facts(r) for r in rows} == facts.get(
+                stored_id, {}
+            ):
                 same[opp.key] = stored_id
         return same
 
@@ -494,16 +506,18 @@ class AlignmentRunner:
 
     @staticmethod
     def _member_facts(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(str(row.get(k)) for k in MEMBER_FACTS)
+        """What a member row says, comparable with a stored row's columns (dates as dates,
+        values as Decimals: 1000 == 1000.00)."""
+        return _FACTS_OF(row)
 
     def _refresh_many(
         self, found: list[tuple[int, Opportunity, bool]], run_id: int, now: Any
     ) -> None:
         """Rewrite the stored opportunities `found` again with new members or details.
 
-        The same as refreshing them one by one (members rewritten only when they or their
-        details changed; "members_changed", "dates_changed", "found_again" history), with a
-        few statements per batch instead of several per opportunity.
+        Members that joined, left or whose details moved are written, the others left as they
+        are; the history gets "members_changed", "dates_changed", "found_again". A few
+        statements per batch, not several per opportunity.
         """
         ids = [stored_id for stored_id, _, _ in found]
         before = {
@@ -518,16 +532,21 @@ class AlignmentRunner:
                 ).where(StoredOpportunity.id.in_(ids))
             )
         }
-        old_members: dict[int, dict[tuple[str, int], tuple[Any, ...]]] = defaultdict(dict)
+        # stored members: (opportunity, item) -> (row id, facts)
+        old_members: dict[int, dict[tuple[str, int], tuple[int, tuple[str, ...]]]] = defaultdict(
+            dict
+        )
         columns = [getattr(OpportunityMember, k) for k in MEMBER_FACTS]
-        for row in db.session.execute(
-            select(OpportunityMember.opportunity_id, *columns).where(
+        for row in db.session.connection().execute(
+            select(OpportunityMember.opportunity_id, OpportunityMember.id, *columns).where(
                 OpportunityMember.opportunity_id.in_(ids)
             )
         ):
-            facts = row[1:]
-            old_members[row[0]][(facts[0], facts[1])] = tuple(str(v) for v in facts)
-        rewrite: list[int] = []
+            facts = row[2:]
+            old_members[row[0]][(facts[0], facts[1])] = (row[1], tuple(facts))
+        # Only the member rows that differ are written: a council joining an opportunity adds
+        # its rows and leaves the others alone (dense hubs have hundreds per opportunity).
+        stale_rows: list[int] = []
         member_rows: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -536,14 +555,20 @@ class AlignmentRunner:
             old = old_members.get(stored_id, {})
             rows = self._member_rows(opp, stored_id)
             new_ids = {(m.source, m.source_id) for m in opp.members}
+            for row in rows:
+                key = (row["source"], row["source_id"])
+                kept = old.get(key)
+                if kept is None or kept[1] != self._member_facts(row):
+                    member_rows.append(row)
+                    if kept is not None:
+                        stale_rows.append(kept[0])
+            stale_rows.extend(kept[0] for key, kept in old.items() if key not in new_ids)
             if members_changed or set(old) != new_ids:
                 joined = sorted(new_ids - set(old))
                 left = sorted(set(old) - new_ids)
                 if self.by_key.get(was.key) == stored_id:
                     self.by_key.pop(was.key, None)
                 self.by_key[opp.key] = stored_id
-                rewrite.append(stored_id)
-                member_rows.extend(rows)
                 events.append(
                     self._event(
                         stored_id,
@@ -556,9 +581,6 @@ class AlignmentRunner:
                         },
                     )
                 )
-            elif sorted(self._member_facts(r) for r in rows) != sorted(old.values()):
-                rewrite.append(stored_id)  # same members, a detail moved (e.g. an end date)
-                member_rows.extend(rows)
             updates.append({"id": stored_id, **self._values(opp, run_id, now)})
             if (was.joint_start, was.decision_deadline) != (opp.joint_start, opp.decision_deadline):
                 events.append(
@@ -580,12 +602,13 @@ class AlignmentRunner:
                 )
             if not was.active:
                 events.append(self._event(stored_id, "found_again", now, {}))
-        if rewrite:
+        for start in range(0, len(stale_rows), 1000):
             db.session.execute(
                 OpportunityMember.__table__.delete().where(
-                    OpportunityMember.opportunity_id.in_(rewrite)
+                    OpportunityMember.id.in_(stale_rows[start : start + 1000])
                 )
             )
+        if member_rows:
             db.session.execute(
                 insert(OpportunityMember.__table__).execution_options(render_nulls=True),
                 member_rows,
