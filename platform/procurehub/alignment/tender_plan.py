@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from procurehub import exports
 from procurehub.accounts.service import council_names
@@ -172,35 +172,66 @@ def wave_states(waves: Sequence[Wave]) -> dict[str, WaveState]:
 
 
 def wave_opportunities(waves: Sequence[Wave]) -> dict[str, int | None]:
-    """The stored opportunity each wave comes from (rule: module docstring)."""
+    """The stored opportunity each wave comes from (rule: module docstring).
+
+    Reads only the member rows of the waves' own items (by item, in chunks), then the sizes of
+    the opportunities holding them: never every member of every opportunity.
+    """
     if not waves:
         return {}
-    wanted = {(str(i.source), int(i.source_id)) for w in waves for i in w.items}
+    by_source: dict[str, set[int]] = defaultdict(set)
+    for wave in waves:
+        for item in wave.items:
+            by_source[str(item.source)].add(int(item.source_id))
     categories = sorted({w.category for w in waves})
     holders: dict[tuple[str, int], list[int]] = defaultdict(list)
-    sizes: dict[int, int] = {}
-    rows = db.session.execute(
-        select(
-            OpportunityMember.opportunity_id, OpportunityMember.source, OpportunityMember.source_id
-        )
-        .join(Opportunity, OpportunityMember.opportunity_id == Opportunity.id)
-        .where(Opportunity.active.is_(True), Opportunity.category.in_(categories))
-    )
-    for opp_id, source, source_id in rows:
-        sizes[opp_id] = sizes.get(opp_id, 0) + 1
-        key = (source, source_id)
-        if key in wanted:
-            holders[key].append(opp_id)
-    links: dict[str, int | None] = {}
+    for source, ids in by_source.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 900):
+            rows = db.session.connection().execute(
+                select(
+                    OpportunityMember.opportunity_id,
+                    OpportunityMember.source,
+                    OpportunityMember.source_id,
+                )
+                .join(Opportunity, OpportunityMember.opportunity_id == Opportunity.id)
+                .where(
+                    Opportunity.active.is_(True),
+                    Opportunity.category.in_(categories),
+                    OpportunityMember.source == source,
+                    OpportunityMember.source_id.in_(ordered[start : start + 900]),
+                )
+            )
+            for opp_id, member_source, source_id in rows:
+                holders[(member_source, source_id)].append(opp_id)
+    counts_of: dict[str, Counter[int]] = {}
+    candidates: set[int] = set()
     for wave in waves:
         counts: Counter[int] = Counter()
         for item in wave.items:
             counts.update(holders.get((str(item.source), int(item.source_id)), ()))
-        if not counts:
-            links[wave.id] = None
-            continue
-        links[wave.id] = min(counts, key=lambda o: (-counts[o], sizes.get(o, 0), o))
-    return links
+        if counts:
+            top = max(counts.values())
+            counts = Counter({o: n for o, n in counts.items() if n == top})
+            candidates.update(counts)
+        counts_of[wave.id] = counts
+    sizes: dict[int, int] = {}
+    ordered_candidates = sorted(candidates)
+    for start in range(0, len(ordered_candidates), 900):
+        sizes.update(
+            (opp_id, count)
+            for opp_id, count in db.session.connection().execute(
+                select(OpportunityMember.opportunity_id, func.count())
+                .where(
+                    OpportunityMember.opportunity_id.in_(ordered_candidates[start : start + 900])
+                )
+                .group_by(OpportunityMember.opportunity_id)
+            )
+        )
+    return {
+        wave_id: min(counts, key=lambda o: (-counts[o], sizes.get(o, 0), o)) if counts else None
+        for wave_id, counts in counts_of.items()
+    }
 
 
 def find_wave(wave_id: str, as_of: date) -> Wave | None:
