@@ -134,7 +134,7 @@ def test_alert_texts_emails_digests_and_webhooks_name_the_councils(
         result = run_alert_job(TODAY)
         kinds = {a.kind for a in db.session.scalars(select(Alert))}
     assert result.failed == 0 and result.retrying == 0
-    assert kinds == {"opportunity", "deadline", "contract_end", "register_stale"}
+    assert kinds == {"opportunity", "wave", "deadline", "contract_end", "register_stale"}
 
     # the inbox (API and page)
     inbox = client.get("/api/v1/alerts?limit=500", headers=bearer(hub["coord"])).get_json()

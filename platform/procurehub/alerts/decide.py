@@ -146,6 +146,56 @@ def opportunity_candidates(
             )
 
 
+def wave_candidates(as_of: date, names: Mapping[str, str] | None = None) -> Iterator[Candidate]:
+    """A new or changed wave of the tender plan: one alert per wave id.
+
+    A wave's id is the key of its members (like an opportunity's), so a wave whose members
+    change is a new id and a new alert, while the same wave found again, day after day, is
+    the same dedup key: its dates move with the as-of date (a joint start waiting on the lead
+    time) without anything having changed for the councils. Waves a coordinator dismissed or
+    launched are not announced.
+    """
+    from procurehub.alignment.tender_plan import current_plan, wave_opportunities, wave_states
+
+    names = council_names() if names is None else names
+    waves = list(current_plan(as_of).waves)
+    states = wave_states(waves)
+    links = wave_opportunities(waves)
+    for wave in waves:
+        if states[wave.id].status in CLOSED_STATUSES:
+            continue
+        label = _label(wave.category)
+        councils = list(wave.councils)
+        yield Candidate(
+            f"wave:{wave.id}",
+            "wave",
+            f"Tender plan: joint tender for {label} ({len(councils)} councils)",
+            f"{label}: the tender plan puts {len(wave.items)} contracts of {len(councils)} "
+            f"councils ({names_of(councils, names)}) in one joint tender.\n"
+            f"It must start by {wave.decision_deadline:%d %B %Y} for a joint start on "
+            f"{wave.joint_start:%d %B %Y} (possible until {wave.window_end:%d %B %Y}).\n"
+            f"Combined value: {_money(wave.total_value)}.",
+            workstream=wave.category.split(".", 1)[0],
+            category=wave.category,
+            councils=councils,
+            due_date=wave.decision_deadline,
+            payload={
+                "wave_id": wave.id,
+                "opportunity_id": links.get(wave.id),
+                "category": wave.category,
+                "councils": councils,
+                "council_names": named(councils, names),
+                "items": [
+                    {"council_code": i.council_code, "reference": i.reference} for i in wave.items
+                ],
+                "joint_start": wave.joint_start.isoformat(),
+                "decision_deadline": wave.decision_deadline.isoformat(),
+                "window_end": wave.window_end.isoformat(),
+                "total_value": float(wave.total_value or 0),
+            },
+        )
+
+
 def contract_end_candidates(as_of: date) -> Iterator[Candidate]:
     """A council's own contract nearing its end (within its category's lead time) with no plan.
 
@@ -295,6 +345,7 @@ def decide_alerts(as_of: date, names: Mapping[str, str] | None = None) -> int:
     now = utcnow()
     for source in (
         opportunity_candidates(as_of, thresholds, names),
+        wave_candidates(as_of, names),
         contract_end_candidates(as_of),
         stale_register_candidates(as_of),
     ):

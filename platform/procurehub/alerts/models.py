@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procurehub.accounts.models import User
 from procurehub.extensions import JSONType, db, utcnow
 
-ALERT_KINDS = ("opportunity", "deadline", "contract_end", "register_stale")
+ALERT_KINDS = ("opportunity", "wave", "deadline", "contract_end", "register_stale")
 CHANNELS = ("email", "webhook", "inbox")
 FREQUENCIES = ("immediate", "daily", "weekly")
 

@@ -31,6 +31,7 @@ INBOX_PER_PAGE = 50
 
 KIND_LABELS = {
     "opportunity": "New or changed joint-tender opportunities",
+    "wave": "New or changed joint tenders in the tender plan",
     "deadline": "Decision deadlines approaching (24, 12, 6 and 3 months before)",
     "contract_end": "Contracts ending without a recorded plan",
     "register_stale": "Council registers not refreshed for 6 months",
@@ -185,6 +186,7 @@ def subscriptions() -> Any:
 def _kinds_text(kinds: list[str]) -> str:
     short = {
         "opportunity": "opportunities",
+        "wave": "tender plan waves",
         "deadline": "decision deadlines",
         "contract_end": "contract ends",
         "register_stale": "stale registers",

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from procurehub.alignment import (
         api,
         cli,
+        freshness,
         models,  # noqa: F401 - its tables join the shared metadata
         views,
     )
@@ -20,4 +21,6 @@ def init_app(app: Flask) -> None:
     register_api(app, api.opportunities, api.tender_plan)
     app.register_blueprint(views.bp)
     add_nav(app, NavEntry("Opportunities", "alignment_pages.opportunities"), 30)
+    add_nav(app, NavEntry("Tender plan", "alignment_pages.tender_plan"), 35)
     cli.init_app(app)
+    freshness.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -14,13 +15,30 @@ from sqlalchemy import and_, or_, select
 from werkzeug.exceptions import BadRequest, NotFound
 
 from procurehub.accounts.authz import require_write
-from procurehub.alignment.models import OPPORTUNITY_STATUSES, Opportunity, OpportunityEvent
+from procurehub.accounts.service import council_names
+from procurehub.alignment.models import (
+    OPPORTUNITY_STATUSES,
+    WAVE_STATUSES,
+    Opportunity,
+    OpportunityEvent,
+    TenderWaveEvent,
+)
+from procurehub.alignment.plan import Wave
 from procurehub.alignment.queries import InvalidCursor, opportunity_query
 from procurehub.alignment.queries import decode_cursor as _decode
 from procurehub.alignment.queries import encode_cursor as _cursor
-from procurehub.alignment.workflow import change_opportunity
+from procurehub.alignment.tender_plan import (
+    find_wave,
+    plan_document,
+    still_possible,
+    wave_opportunities,
+    wave_states,
+)
+from procurehub.alignment.workflow import WaveChangeError, change_opportunity, change_wave
 from procurehub.api.schemas import Id, Money, page_schema
 from procurehub.extensions import db
+
+WAVE_ID = re.compile(r"[0-9a-f]{16}")
 
 opportunities = Blueprint(
     "opportunities",
@@ -63,6 +81,14 @@ class OpportunitySchema(ma.Schema):
     decision_deadline = fields.Date()
     window_end = fields.Date()
     overdue = fields.Method("_overdue")
+    still_possible = fields.Method(
+        "_still_possible",
+        metadata={
+            "description": "Only when the decision deadline has passed: the earliest joint "
+            "start still possible for the same councils (a tender started today), or "
+            "window_closed"
+        },
+    )
     total_value = Money(allow_none=True)
     lead_time_months = fields.Int()
     tolerance_months = fields.Int()
@@ -73,6 +99,10 @@ class OpportunitySchema(ma.Schema):
 
     def _overdue(self, obj: Opportunity) -> bool:
         return obj.decision_deadline < date.today()
+
+    def _still_possible(self, obj: Opportunity) -> dict[str, Any] | None:
+        found = still_possible(obj, date.today())
+        return None if found is None else found.as_json()
 
     def _contracts(self, obj: Opportunity) -> list[dict[str, Any]]:
         return [{"council_code": m.council_code, "reference": m.reference} for m in obj.members]
@@ -106,12 +136,6 @@ class OpportunityQuerySchema(ma.Schema):
 class OpportunityPatchSchema(ma.Schema):
     status = fields.Str(validate=validate.OneOf(OPPORTUNITY_STATUSES))
     notes = fields.Str(validate=validate.Length(max=10_000))
-
-
-
-
-
-
 
 
 @opportunities.route("")
@@ -204,10 +228,27 @@ class AloneSchema(PlanItemSchema):
     advice = fields.Str(allow_none=True)
 
 
+class PlannedWaveSchema(WaveSchema):
+    status = fields.Str(metadata={"description": "new, tender_planned, tender_launched, dismissed"})
+    opportunity_id = Id(allow_none=True, metadata={"description": "The opportunity it comes from"})
+    council_names = fields.Dict(keys=fields.Str(), values=fields.Str())
+
+
 class TenderPlanSchema(ma.Schema):
     as_of = fields.Str()
-    waves = fields.List(fields.Nested(WaveSchema))
+    waves = fields.List(fields.Nested(PlannedWaveSchema))
     alone = fields.List(fields.Nested(AloneSchema))
+
+
+class WaveDetailSchema(PlannedWaveSchema):
+    notes = fields.Str(allow_none=True)
+    continued_from = fields.Str(allow_none=True)
+    history = fields.List(fields.Nested(EventSchema))
+
+
+class WavePatchSchema(ma.Schema):
+    status = fields.Str(validate=validate.OneOf(WAVE_STATUSES))
+    notes = fields.Str(validate=validate.Length(max=10_000))
 
 
 @tender_plan.route("")
@@ -215,9 +256,72 @@ class TenderPlan(MethodView):
     @tender_plan.arguments(PlanQuerySchema, location="query")
     @tender_plan.response(200, TenderPlanSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The plan (DESIGN §3): every renewal in at most one wave, or alone with the reason."""
-        from datetime import date
+        """The plan (DESIGN §3): every renewal in at most one wave, or alone with the reason.
 
-        from procurehub.alignment.tender_plan import plan_document
+        Beside DESIGN's fields each wave carries its `status`, the `opportunity_id` it comes
+        from and `council_names`.
+        """
+        return plan_document(
+            args.get("as_of") or date.today(), args.get("category"), with_status=True
+        )
 
-        return plan_document(args.get("as_of") or date.today(), args.get("category"))
+
+def _wave_or_404(wave_id: str) -> Wave:
+    wave = find_wave(wave_id, date.today()) if WAVE_ID.fullmatch(wave_id) else None
+    if wave is None:
+        raise NotFound(
+            f"No wave {wave_id} in today's tender plan: its contracts may have changed; "
+            "read /api/v1/tender-plan for the current waves."
+        )
+    return wave
+
+
+def _wave_detail(wave: Wave) -> dict[str, Any]:
+    from procurehub.alignment.plan import TenderPlan as Plan
+    from procurehub.alignment.plan import plan_json
+
+    [doc] = plan_json(Plan(date.today(), (wave,), (), ()))["waves"]
+    state = wave_states([wave])[wave.id]
+    names = council_names()
+    history = db.session.scalars(
+        select(TenderWaveEvent)
+        .where(TenderWaveEvent.wave_id.in_([wave.id, state.continued_from or wave.id]))
+        .order_by(TenderWaveEvent.at, TenderWaveEvent.id)
+    )
+    return doc | {
+        "status": state.status,
+        "notes": state.notes,
+        "continued_from": state.continued_from,
+        "opportunity_id": wave_opportunities([wave]).get(wave.id),
+        "council_names": {c: names.get(c) or c for c in wave.councils},
+        "history": list(history),
+    }
+
+
+@tender_plan.route("/waves/<wave_id>")
+class TenderPlanWave(MethodView):
+    @tender_plan.response(200, WaveDetailSchema)
+    def get(self, wave_id: str) -> dict[str, Any]:
+        """One wave of today's plan, with its status, notes and history."""
+        return _wave_detail(_wave_or_404(wave_id))
+
+    @tender_plan.arguments(WavePatchSchema)
+    @tender_plan.response(200, WaveDetailSchema)
+    def patch(self, data: dict[str, Any], wave_id: str) -> dict[str, Any]:
+        """Move a wave along: new → tender_planned → tender_launched, or dismissed
+        (coordinators and admins)."""
+        wave = _wave_or_404(wave_id)
+        require_write(current_user, None, scope="coordination", what="the tender plan")
+        try:
+            change_wave(
+                wave,
+                wave_states([wave])[wave.id],
+                user=current_user,
+                status=data.get("status"),
+                notes=data.get("notes"),
+            )
+        except WaveChangeError as exc:
+            db.session.rollback()
+            raise BadRequest(str(exc)) from exc
+        db.session.commit()
+        return _wave_detail(wave)

@@ -18,12 +18,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procurehub.extensions import JSONType, db, utcnow
 
 OPPORTUNITY_STATUSES = ("new", "under_review", "tender_planned", "tender_launched", "dismissed")
 CLOSED_STATUSES = ("tender_launched", "dismissed")
+#: A wave of the tender plan moves along like an opportunity, without the review step: the
+#: plan already chose it.
+WAVE_STATUSES = ("new", "tender_planned", "tender_launched", "dismissed")
 
 
 class Opportunity(db.Model):
@@ -113,3 +117,43 @@ class AlignmentRun(db.Model):
     changed: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[int] = mapped_column(Integer, default=0)
     gaps: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # A run after an upload or an edit covers only the affected category groups: `partial`,
+    # with the categories it covered. Its gaps are those groups' only.
+    partial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    categories: Mapped[list[str] | None] = mapped_column(JSONType)
+
+
+class TenderWave(db.Model):
+    """What coordinators decided about a wave of the tender plan, by its id.
+
+    The plan itself is computed on demand (it is fast); only the people's part is stored: the
+    status, the notes, and the members when it was last changed, so a wave whose members move
+    (an upload, an extension) carries its status on like an opportunity does.
+    """
+
+    __tablename__ = "tender_wave"
+
+    wave_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(80), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    notes: Mapped[str | None] = mapped_column(Text)
+    members: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    councils: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    replaced_by: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TenderWaveEvent(db.Model):
+    """The history of a wave: status and notes changes, and continuation under a new id."""
+
+    __tablename__ = "tender_wave_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[str] = mapped_column(
+        ForeignKey("tender_wave.wave_id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(254), default="alignment")
+    kind: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -109,6 +109,7 @@ __all__ = [
     "TenderPlanError",
     "Wave",
     "build_tender_plan",
+    "earliest_joint_start",
     "plan_json",
 ]
 
@@ -368,6 +369,55 @@ def _wave(
         total_value=sum(values, start=Decimal(0)) if values else None,
         lead_time_months=lead,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# an overdue opportunity: what is still possible for the same councils
+# --------------------------------------------------------------------------------------------
+
+
+def earliest_joint_start(
+    items: Iterable[RenewalItem],
+    as_of: date,
+    settings: CategorySettings,
+    councils: Iterable[str] | None = None,
+) -> date | None:
+    """The earliest date on which every one of ``councils`` still has an item that a joint
+    tender started on ``as_of`` could replace; ``None`` when the window has closed.
+
+    For an opportunity whose decision deadline has passed: its members' feasible windows
+    (as in the plan: ``[max(end, as_of + L), max end + T]``) say whether the same councils
+    can still tender together, and from when. A council with several items needs only one of
+    them on that date. ``councils`` defaults to the items' councils. Items with no end date
+    or whose council said "no" cannot take part. The tender must then start by
+    ``max(date − L, as_of)``: in practice now.
+    """
+    as_of = _checked_as_of(as_of)
+    if not isinstance(settings, CategorySettings):
+        raise TenderPlanError(f"settings must be CategorySettings, not {settings!r}")
+    earliest = _shift(as_of, settings.lead_time_months)
+    windows: list[tuple[date, date, str]] = []
+    seen: set[str] = set()
+    for item in items:
+        seen.add(item.council_code)
+        if item.end_date is None or _is_no(item.collaboration_interest):
+            continue
+        _check_dates(item)
+        end = _as_date(item.end_date)
+        latest = end if item.max_end_date is None else max(end, _as_date(item.max_end_date))
+        stretched = _shift(latest, settings.tolerance_months)
+        start = max(end, earliest)
+        if start <= stretched:
+            windows.append((start, stretched, item.council_code))
+    needed = set(seen if councils is None else councils)
+    if not needed:
+        return None
+    # Coverage of every council can only begin where some window begins: try those in order.
+    for candidate in sorted({start for start, _, _ in windows}):
+        covered = {c for start, end, c in windows if start <= candidate <= end}
+        if needed <= covered:
+            return candidate
+    return None
 
 
 # --------------------------------------------------------------------------------------------

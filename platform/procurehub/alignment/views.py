@@ -9,10 +9,12 @@ that says what to do, never a 500.
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
@@ -22,18 +24,29 @@ from procurehub.accounts.models import Council
 from procurehub.accounts.service import council_names
 from procurehub.alignment.models import (
     OPPORTUNITY_STATUSES,
-    AlignmentRun,
+    WAVE_STATUSES,
     Opportunity,
     OpportunityEvent,
 )
+from procurehub.alignment.plan_chart import PlanBar, render_plan_svg
 from procurehub.alignment.queries import opportunity_query
+from procurehub.alignment.tender_plan import (
+    REASON_TEXT,
+    find_wave,
+    latest_full_run,
+    plan_page,
+    still_possible,
+    wave_states,
+    write_plan_workbook,
+)
 from procurehub.alignment.timeline import TimelineRow, render_timeline_svg
-from procurehub.alignment.workflow import change_opportunity
+from procurehub.alignment.workflow import WaveChangeError, change_opportunity, change_wave
 from procurehub.contracts.fields import contract_field
 from procurehub.extensions import db
 from procurehub.renewal_dates import add_months
 from procurehub.web.forms import query_arg, without_nul
 from procurehub.workstreams.categories import category_labels, enabled_categories
+from procurehub.workstreams.registry import enabled_plugins
 
 bp = Blueprint("alignment_pages", __name__, template_folder="templates")
 
@@ -57,12 +70,8 @@ STATUS_COLOURS = {
 }
 # An opportunity member's interest is its contract's collaboration_interest: the same words.
 INTEREST_LABELS = contract_field("collaboration_interest").choice_labels
-
-
-
-
-
-
+WAVE_STATUS_LABELS = {s: STATUS_LABELS[s] for s in WAVE_STATUSES}
+WAVE_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def urgency(deadline: date, today: date) -> str | None:
@@ -152,10 +161,6 @@ def timeline_rows(opp: Opportunity, councils: dict[str, str], today: date) -> li
     return rows
 
 
-
-
-
-
 @bp.route("/opportunities")
 def opportunities() -> Any:
     status = query_arg("status")
@@ -176,12 +181,7 @@ def opportunities() -> Any:
     more = len(rows) > OPPORTUNITIES_PER_PAGE
     rows = rows[:OPPORTUNITIES_PER_PAGE]
     kept = {k: v for k, v in request.args.items() if k != "page"}
-    latest_run = db.session.scalar(
-        select(AlignmentRun)
-        .where(AlignmentRun.finished_at.is_not(None))
-        .order_by(AlignmentRun.id.desc())
-        .limit(1)
-    )
+    latest_run = latest_full_run()
     today = date.today()
     filtered = any(args.values())
     return render_template(
@@ -243,6 +243,7 @@ def _detail(
             describe_event=describe_event,
             today=today,
             state=urgency(opp.decision_deadline, today),
+            still=still_possible(opp, today),
             can_change=may_coordinate(),
             statuses=OPPORTUNITY_STATUSES,
             status_labels=STATUS_LABELS,
@@ -295,27 +296,108 @@ def opportunity(opportunity_id: int) -> Any:
     return redirect(url_for("alignment_pages.opportunity", opportunity_id=opp.id), 303)
 
 
+# ---------------------------------------------------------------------------- tender plan
+def _plan_workstream() -> str:
+    plugins = enabled_plugins()
+    chosen = query_arg("workstream")
+    if chosen is None and plugins:
+        return next(iter(plugins))
+    if chosen not in plugins:
+        raise NotFound(
+            "There is no workstream with this name. Choose one of the workstreams listed in "
+            "the navigation."
+        )
+    return chosen
 
 
+def _plan_view(workstream: str, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    today = date.today()
+    labels = category_labels()
+    page = plan_page(workstream, today, labels)
+    if request.args.get("format") == "xlsx":
+        out = io.BytesIO()
+        write_plan_workbook(page, out, WAVE_STATUS_LABELS)
+        out.seek(0)
+        return send_file(
+            out,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"tender-plan-{workstream}-{today.isoformat()}.xlsx",
+        )
+    title = enabled_plugins()[workstream].title
+    chart = render_plan_svg(
+        [
+            PlanBar(
+                wave_id=w.id,
+                label=page.label(w.category),
+                councils=page.council_list(w.councils),
+                decide_by=w.decision_deadline,
+                joint_start=w.joint_start,
+                window_end=w.window_end,
+                status=WAVE_STATUS_LABELS.get(page.states[w.id].status, ""),
+            )
+            for w in page.waves
+        ],
+        today=today,
+        title=f"Tender plan: {title}",
+    )
+    return (
+        render_template(
+            "alignment/tender_plan.html",
+            page=page,
+            title=title,
+            chart=chart,
+            today=today,
+            workstreams=enabled_plugins(),
+            can_change=may_coordinate(),
+            statuses=WAVE_STATUSES,
+            status_labels=WAVE_STATUS_LABELS,
+            status_colours=STATUS_COLOURS,
+            reason_text=REASON_TEXT,
+            errors=errors or {},
+        ),
+        status,
+    )
 
 
+@bp.route("/tender-plan")
+def tender_plan() -> Any:
+    return _plan_view(_plan_workstream())
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+@bp.route("/tender-plan/waves/<wave_id>", methods=["POST"])
+def tender_plan_wave(wave_id: str) -> Any:
+    """A coordinator changes a wave's status or notes from the plan page."""
+    workstream = _plan_workstream()
+    if not may_coordinate():
+        raise Forbidden("Only a coordinator or an administrator can change a wave's status.")
+    wave = find_wave(wave_id, date.today()) if WAVE_ID.fullmatch(wave_id) else None
+    if wave is None:
+        raise NotFound(
+            "This joint tender is no longer in the plan: a council's contracts changed since "
+            "the page was loaded. Open the tender plan again."
+        )
+    status = without_nul(request.form.get("status", "")).strip()
+    notes = without_nul(request.form.get("notes", "")).replace("\r\n", "\n")
+    if status not in WAVE_STATUSES:
+        return _plan_view(workstream, {wave.id: "Choose a status from the list"}, 400)
+    if len(notes) > NOTES_MAX:
+        return _plan_view(
+            workstream, {wave.id: f"The notes are too long: keep them under {NOTES_MAX:,}"}, 400
+        )
+    try:
+        changes = change_wave(
+            wave, wave_states([wave])[wave.id], user=current_user, status=status, notes=notes
+        )
+        db.session.commit()
+    except WaveChangeError as exc:
+        db.session.rollback()
+        return _plan_view(workstream, {wave.id: str(exc)}, 400)
+    if changes:
+        flash(f"Saved. The joint tender's status is now “{WAVE_STATUS_LABELS[status]}”.", "info")
+    else:
+        flash("Nothing was changed: the status and notes were already as shown.", "info")
+    return redirect(
+        url_for("alignment_pages.tender_plan", workstream=workstream, _anchor=f"wave-{wave.id}"),
+        303,
+    )

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from procurehub.accounts.models import Council
+from procurehub.alignment.freshness import renewals_changed
 from procurehub.audit import service as audit
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
@@ -49,6 +50,7 @@ def create_contract(council: Council, data: dict[str, Any], *, user: Any) -> Con
     contract = Contract(council=council, **values)
     db.session.add(contract)
     db.session.flush()
+    renewals_changed([contract.category])
     audit.record(
         "create",
         "contract",
@@ -73,6 +75,7 @@ def update_contract(contract: Contract, data: dict[str, Any], *, user: Any) -> d
         setattr(contract, name, value)
     changes = audit.diff(before, snapshot(contract))
     if changes:
+        renewals_changed([before["category"], contract.category])
         audit.record(
             "update",
             "contract",
@@ -85,6 +88,7 @@ def update_contract(contract: Contract, data: dict[str, Any], *, user: Any) -> d
 
 
 def delete_contract(contract: Contract, *, user: Any) -> None:
+    renewals_changed([contract.category])
     audit.record(
         "delete",
         "contract",

@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from procurehub.accounts.authz import can_write
 from procurehub.accounts.models import Council
+from procurehub.alignment.freshness import refresh_after_upload, renewals_changed
 from procurehub.audit import service as audit
 from procurehub.audit.models import AuditEvent
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
@@ -819,6 +820,7 @@ class RegisterImport:
             changes={k: report[k] for k in SUMMARY_COUNTS},
         )
         db.session.commit()
+        refresh_after_upload(report["upload_id"])  # its category groups' opportunities
         return report
 
     def _dry_run_message(self) -> str:
@@ -916,6 +918,7 @@ def assign_category(
 
     changed = 0
     taught: set[tuple[int, str]] = set()
+    renewals_changed([category, *(c.category for c in contracts)])
     for contract in contracts:
         before = snapshot(contract)
         contract.category, contract.workstream, contract.classified_by = (

@@ -49,6 +49,7 @@ def update_category_settings(
     min_councils: int | None = None,
 ) -> Category:
     """Change the alignment settings of one category (a coordinator's decision, audited)."""
+    from procurehub.alignment.freshness import renewals_changed
     from procurehub.audit import service as audit
 
     category = db.session.get(Category, key)
@@ -69,6 +70,7 @@ def update_category_settings(
             setattr(category, name, value)
     if changes:
         audit.record("update", "category", key, user=user, changes=changes)
+        renewals_changed([key])
     return category
 
 

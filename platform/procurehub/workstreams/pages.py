@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, render_template, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import fields
@@ -55,7 +55,10 @@ def web_blueprint(key: str, title: str) -> Blueprint:
     @bp.route("/")
     def overview() -> Any:
         return render_template(
-            "workstream/overview.html", title=title, overview=workstream_overview(key)
+            "workstream/overview.html",
+            title=title,
+            overview=workstream_overview(key),
+            plan_url=url_for("alignment_pages.tender_plan", workstream=key),
         )
 
     return bp
