@@ -671,6 +671,7 @@ class RegisterImport:
         if self.upload is None:
             return
         contract = Contract.__table__.c
+        council = Council.__table__.c  # each row's own council: an all-buyers file has several
         events = select(
             literal(at, DateTime()),
             literal(getattr(self.user, "id", None), Integer()),
@@ -678,10 +679,11 @@ class RegisterImport:
             literal("create", String()),
             literal("contract", String()),
             cast(contract.id, String()),
-            literal(self.council.code, String()),
+            council.code,
             literal(self.upload.id, Integer()),
             literal_column("'{}'"),  # no field changes listed: the JSON of an empty mapping
         ).where(
+            council.id == contract.council_id,
             contract.id > after_id,
             contract.upload_id == self.upload.id,
             contract.created_at == at,
