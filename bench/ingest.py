@@ -309,9 +309,69 @@ def _render_money(rng: random.Random, amount: float) -> Any:
     return None
 
 
-def register_rows(n: int, seed: int = 20250401) -> Iterator[list[Any]]:
-    """`n` data rows (15 cells each, native types; None is a blank cell). Deterministic."""
+MESSY_EXTENSIONS = ["2+1+1", "2+1+1", "Up to 24 months", "2 x 12 months", "None", "", "3+2",
+                    "2 separate one year extension options", "1+1", "Up to 12 months",
+                    "Option to extend for up to 2 years", "1 x 12 months", "N/A",
+                    "Two further periods of 12 months", "None", "2 x 24 months"]  # fmt: skip
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day % 100 <= 13:
+        return f"{day}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def _render_date_messy(rng: random.Random, d: date) -> Any:
+    """Issue 8.8's register: date cells mixed with five ways of writing a date as text."""
+    r = rng.random()
+    if r < 0.40:
+        return d  # a real date cell (an Excel serial with a date format)
+    if r < 0.55:
+        return d.strftime("%d/%m/%Y")
+    if r < 0.65:
+        return f"{d.day:02d}-{MONTHS[d.month - 1]}-{d.year}"
+    if r < 0.75:
+        return f"{_ordinal(d.day)} {d.strftime('%B')} {d.year}"
+    if r < 0.82:
+        return f"{MONTHS[d.month - 1]}-{d.year % 100:02d}"
+    if r < 0.92:
+        return d.isoformat()
+    if r < 0.97:
+        return (d - EPOCH).days  # a bare serial number cell
+    return None
+
+
+def _render_money_messy(rng: random.Random, amount: float) -> Any:
+    """Issue 8.8's register: plain numbers, £1,234.00, £1.2m, (3728), TBC, £450 per item."""
+    r = rng.random()
+    if r < 0.30:
+        return round(amount, 2)
+    if r < 0.50:
+        return f"£{amount:,.2f}"
+    if r < 0.62:
+        return f"£{amount / 1e6:.1f}m" if amount >= 1e6 else f"£{amount / 1e3:.0f}k"
+    if r < 0.67:
+        return f"({int(amount) % 10000 + 1})"
+    if r < 0.75:
+        return "TBC"
+    if r < 0.82:
+        return f"£{int(amount) % 1000 + 1} per item"
+    if r < 0.92:
+        return f"{amount:,.0f}"
+    return None
+
+
+def register_rows(n: int, seed: int = 20250401, messy: bool = False) -> Iterator[list[Any]]:
+    """`n` data rows (15 cells each, native types; None is a blank cell). Deterministic.
+
+    ``messy`` writes the register of issue 8 item 8: more text dates and amounts (TBC, unit
+    prices, ordinals, ISO, dd-Mon-yyyy) and more free-text extension terms.
+    """
     rng = random.Random(seed)
+    render_date = _render_date_messy if messy else _render_date
+    render_money = _render_money_messy if messy else _render_money
+    extensions = MESSY_EXTENSIONS if messy else EXTENSIONS
     titles = _title_pool(rng)
     suppliers = []
     for name in SUPPLIER_NAMES:
@@ -355,11 +415,11 @@ def register_rows(n: int, seed: int = 20250401) -> Iterator[list[Any]]:
             title,
             supplier,
             company,
-            _render_date(rng, start),
-            _render_date(rng, end),
-            rng.choice(EXTENSIONS) or None,
-            _render_money(rng, total),
-            _render_money(rng, total * 12 / months) if rng.random() < 0.7 else None,
+            render_date(rng, start),
+            render_date(rng, end),
+            rng.choice(extensions) or None,
+            render_money(rng, total),
+            render_money(rng, total * 12 / months) if rng.random() < 0.7 else None,
             cpv,
             rng.choice(DEPARTMENTS),
             rng.choice(STATUSES) or None,
@@ -369,7 +429,7 @@ def register_rows(n: int, seed: int = 20250401) -> Iterator[list[Any]]:
         ]
 
 
-def write_xlsx(path: str, n: int, seed: int = 20250401) -> None:
+def write_xlsx(path: str, n: int, seed: int = 20250401, messy: bool = False) -> None:
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
@@ -377,7 +437,7 @@ def write_xlsx(path: str, n: int, seed: int = 20250401) -> None:
     ws.append([TITLE_ROW])
     ws.append([])
     ws.append(HEADINGS)
-    for row in register_rows(n, seed):
+    for row in register_rows(n, seed, messy):
         ws.append(row)
     wb.save(path)
 
@@ -542,12 +602,13 @@ def bench_xlsx(args: argparse.Namespace, workdir: str, dbs: Databases) -> dict[s
     xlsx = os.path.join(workdir, "contract-register.xlsx")
     warm = os.path.join(workdir, "warm-up.xlsx")
     t = time.perf_counter()
-    write_xlsx(xlsx, args.rows)
-    write_xlsx(warm, 300, seed=7)
-    print(f"built {args.rows:,}-row register ({os.path.getsize(xlsx) / 1e6:.1f} MB) "
+    write_xlsx(xlsx, args.rows, messy=args.messy)
+    write_xlsx(warm, 300, seed=7, messy=args.messy)
+    kind = "messy register" if args.messy else "register"
+    print(f"built {args.rows:,}-row {kind} ({os.path.getsize(xlsx) / 1e6:.1f} MB) "
           f"in {time.perf_counter() - t:.1f} s", flush=True)  # fmt: skip
 
-    out: dict[str, Any] = {"rows": args.rows, "dialect": dbs.dialect}
+    out: dict[str, Any] = {"rows": args.rows, "dialect": dbs.dialect, "messy": args.messy}
     variants = [("batched", True)] + ([] if args.skip_orm_baseline else [("orm", False)])
     with quiet_alembic():
         base_urls = {label: dbs.fresh("baseline_" + label) for label, _ in variants}
@@ -681,6 +742,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite files)")
     parser.add_argument("--no-reimport", action="store_true", help="skip the re-import step")
     parser.add_argument(
+        "--messy",
+        action="store_true",
+        help="the messier register of issue 8.8 (TBC, per-item prices, ordinal/ISO dates...)",
+    )
+    parser.add_argument(
         "--skip-orm-baseline",
         action="store_true",
         help="skip the informative second baseline (ORM bulk insert without render_nulls)",
@@ -728,7 +794,7 @@ def main() -> None:
                 ("info: ORM insert, no render_nulls + commit", results["baseline_insert_orm"], n),
                 ("info: that baseline's total", orm, n),
             ]
-        print(f"  {n:,}-row .xlsx")
+        print(f"  {n:,}-row {'messy ' if results['messy'] else ''}.xlsx")
         print(f"  {'step':<46}{'seconds':>9}{'rows/s':>10}")
         for label, seconds, rows in lines:
             print(f"  {label:<46}{seconds:>9.2f}{rows / seconds:>10,.0f}")
@@ -746,6 +812,9 @@ def main() -> None:
         print(f"csv peak RSS: {results['csv_peak_rss_mb']:.0f} MB (target < 2048 MB)")
     if "import_s" in results:
         ratio = results["import_s"] / (results["baseline_read"] + results["baseline_insert"])
+        if "reimport_s" in results:
+            base = results["baseline_read"] + results["baseline_insert"]
+            print(f"re-import ratio: {results['reimport_s'] / base:.2f} (target <= 2.0)")
         print(f"ingest ratio: {ratio:.2f} (target <= 2.0)")
 
 

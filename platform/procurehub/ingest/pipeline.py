@@ -168,6 +168,9 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
+_HASHED_FIELDS = tuple(name for name in CONTENT_FIELDS if name != "extra")
+
+
 def content_hash(values: dict[str, Any]) -> str:
     """What the council said about a contract; unchanged hash = nothing to update.
 
@@ -178,12 +181,7 @@ def content_hash(values: dict[str, Any]) -> str:
     JSON-ready primitives, see `jsonable`).
     """
     extra = values.get("extra") or {}
-    payload = repr(
-        (
-            tuple(values.get(name) for name in CONTENT_FIELDS if name != "extra"),
-            sorted(extra.items()),
-        )
-    )
+    payload = repr((tuple(map(values.get, _HASHED_FIELDS)), sorted(extra.items())))
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 

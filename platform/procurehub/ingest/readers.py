@@ -129,7 +129,7 @@ class RegisterTable:
                 del values[width:]
             elif len(values) < width:
                 values.extend([None] * (width - len(values)))
-            if all(v is None for v in values):
+            if values.count(None) == width:  # an empty row (cells are str/number/date)
                 continue
             count += 1
             if count > self.max_rows:

@@ -602,7 +602,7 @@ class RegisterImport:
             sheet = self.source.sheet if self.source else None
             now_rows = []
             for values in self._creates:
-                row = {name: values.get(name) for name in STORED_FIELDS}
+                row = dict(zip(STORED_FIELDS, map(values.get, STORED_FIELDS), strict=True))
                 row.update(
                     council_id=values["_council_id"],
                     upload_id=upload_id,
