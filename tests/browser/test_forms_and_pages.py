@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from factories import PASSWORD, contract, council, user
+from procurehub.contracts.fields import LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def test_the_edit_form_lists_every_error_and_links_to_each_field(
     page.wait_for_url("**/edit")
 
     page.get_by_label("Title").fill("")
-    page.get_by_label("End date", exact=True).fill("2019-01-31")  # before the start date
+    page.get_by_label(LABELS["end_date"], exact=True).fill("2019-01-31")  # before the start
     page.get_by_label("Total value (£)").fill("lots")
     page.get_by_role("button", name="Save changes").click()
 

@@ -298,19 +298,19 @@ def _wave_detail(wave: Wave) -> dict[str, Any]:
     }
 
 
-@tender_plan.route("/waves/<wave_id>")
+@tender_plan.route("/waves/<wave_key>")
 class TenderPlanWave(MethodView):
     @tender_plan.response(200, WaveDetailSchema)
-    def get(self, wave_id: str) -> dict[str, Any]:
+    def get(self, wave_key: str) -> dict[str, Any]:
         """One wave of today's plan, with its status, notes and history."""
-        return _wave_detail(_wave_or_404(wave_id))
+        return _wave_detail(_wave_or_404(wave_key))
 
     @tender_plan.arguments(WavePatchSchema)
     @tender_plan.response(200, WaveDetailSchema)
-    def patch(self, data: dict[str, Any], wave_id: str) -> dict[str, Any]:
+    def patch(self, data: dict[str, Any], wave_key: str) -> dict[str, Any]:
         """Move a wave along: new → tender_planned → tender_launched, or dismissed
         (coordinators and admins)."""
-        wave = _wave_or_404(wave_id)
+        wave = _wave_or_404(wave_key)
         require_write(current_user, None, scope="coordination", what="the tender plan")
         try:
             change_wave(

@@ -365,13 +365,13 @@ def tender_plan() -> Any:
     return _plan_view(_plan_workstream())
 
 
-@bp.route("/tender-plan/waves/<wave_id>", methods=["POST"])
-def tender_plan_wave(wave_id: str) -> Any:
+@bp.route("/tender-plan/waves/<wave_key>", methods=["POST"])
+def tender_plan_wave(wave_key: str) -> Any:
     """A coordinator changes a wave's status or notes from the plan page."""
     workstream = _plan_workstream()
     if not may_coordinate():
         raise Forbidden("Only a coordinator or an administrator can change a wave's status.")
-    wave = find_wave(wave_id, date.today()) if WAVE_ID.fullmatch(wave_id) else None
+    wave = find_wave(wave_key, date.today()) if WAVE_ID.fullmatch(wave_key) else None
     if wave is None:
         raise NotFound(
             "This joint tender is no longer in the plan: a council's contracts changed since "
