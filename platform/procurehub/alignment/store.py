@@ -28,7 +28,6 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import insert, select, text, update
 
-from procurehub.accounts.models import Council
 from procurehub.alignment.engine import (
     NO_END_DATE,
     CategorySettings,
@@ -42,11 +41,9 @@ from procurehub.alignment.models import (
     OpportunityMember,
 )
 from procurehub.alignment.models import Opportunity as StoredOpportunity
-from procurehub.contracts.models import Contract
 from procurehub.extensions import db, utcnow
 from procurehub.plugins import RenewalItem
 from procurehub.workstreams.models import Category
-from procurehub.workstreams.registry import all_categories, enabled_plugins
 from procurehub.workstreams.renewals import renewal_items
 
 BATCH = 500
@@ -104,45 +101,8 @@ def group_scope(categories: Iterable[str], compatible: Mapping[str, Iterable[str
 
 
 def renewal_items_in(categories: Iterable[str], as_of: date) -> Iterator[RenewalItem]:
-    """The renewal items of some categories only: what `workstreams.renewals.renewal_items`
-    yields for them, read through the (workstream, category, end date) index.
-
-    Same rules as `contract_renewal_items` (purchase orders and terminated contracts are not
-    renewals); the plugins' own sources are small and filtered here.
-    """
-    wanted = sorted(set(categories) & set(all_categories()))
-    if not wanted:
-        return
-    plugins = enabled_plugins()
-    stmt = (
-        select(
-            Contract.id,
-            Council.code,
-            Contract.category,
-            Contract.end_date,
-            Contract.max_end_date,
-            Contract.collaboration_interest,
-            Contract.reference,
-            Contract.title,
-            Contract.value_total,
-        )
-        .join(Council, Contract.council_id == Council.id)
-        .where(
-            Contract.workstream.in_(list(plugins)),
-            Contract.category.in_(wanted),
-            Contract.record_type != "purchase_order",
-            Contract.status != "terminated",
-        )
-        .execution_options(yield_per=5000)
-    )
-    for row in db.session.execute(stmt):
-        yield RenewalItem(
-            "contract", row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]
-        )
-    keep = set(wanted)
-    for plugin in plugins.values():
-        if plugin.renewal_items is not None:
-            yield from (i for i in plugin.renewal_items(as_of) if i.category in keep)
+    """The renewal items of some categories only (an incremental run's scope)."""
+    return renewal_items(as_of, categories)
 
 
 @dataclass
