@@ -24,19 +24,19 @@ from procurehub import toolkit as tk
 
 from . import service
 from .green_book import AppraisalError
-from .models import DigitalBusinessCase, DigitalSystem
 from .inventory_import import import_uploaded_inventory
+from .models import DigitalBusinessCase, DigitalSystem
 from .schemas import (
     SYSTEM_UPLOAD_BODY,
     AppraisalSchema,
     BusinessCaseSchema,
     BusinessCaseUpdateSchema,
+    InventoryReportSchema,
     SystemPage,
     SystemQuerySchema,
     SystemSchema,
     SystemUpdateSchema,
     SystemUploadFormSchema,
-    InventoryReportSchema,
 )
 
 

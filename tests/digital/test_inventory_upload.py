@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from factories import PASSWORD, bearer, contract
+from factories import PASSWORD, bearer
 from procurehub.audit.models import AuditEvent
 from procurehub.extensions import db
 
@@ -103,7 +103,7 @@ def inventory_file(tmp_path, rows, name="systems.xlsx", headings=HEADINGS):
 
 
 def post_api(client, token, path, council=None, **form):
-    data = {"file": (open(path, "rb"), path.name)}
+    data = {"file": (io.BytesIO(path.read_bytes()), path.name)}
     if council:
         data["council"] = council
     data.update({k: "true" if v is True else v for k, v in form.items()})
@@ -308,7 +308,7 @@ def test_upload_page_offers_own_council_only_and_refuses_another(app, client, hu
     path = inventory_file(tmp_path, [HOUSING_ROW])
     response = client.post(
         "/digital/systems/upload",
-        data={"csrf_token": csrf_of(page), "council": NLC, "file": (open(path, "rb"), "s.xlsx")},
+        data={"csrf_token": csrf_of(page), "council": NLC, "file": (io.BytesIO(path.read_bytes()), "s.xlsx")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 403
@@ -317,7 +317,7 @@ def test_upload_page_offers_own_council_only_and_refuses_another(app, client, hu
     # Without the CSRF token the form is refused.
     no_token = client.post(
         "/digital/systems/upload",
-        data={"council": FIFE, "file": (open(path, "rb"), "s.xlsx")},
+        data={"council": FIFE, "file": (io.BytesIO(path.read_bytes()), "s.xlsx")},
         content_type="multipart/form-data",
     )
     assert no_token.status_code == 400 and systems(app) == []
@@ -333,7 +333,7 @@ def test_upload_page_results_by_row_and_heading_with_the_error_workbook(
     path = inventory_file(tmp_path, [HOUSING_ROW, bad])
     response = client.post(
         "/digital/systems/upload",
-        data={"csrf_token": csrf_of(page), "council": NLC, "file": (open(path, "rb"), "s.xlsx")},
+        data={"csrf_token": csrf_of(page), "council": NLC, "file": (io.BytesIO(path.read_bytes()), "s.xlsx")},
         content_type="multipart/form-data",
     )
     html = response.get_data(as_text=True)
@@ -347,7 +347,7 @@ def test_upload_page_results_by_row_and_heading_with_the_error_workbook(
             "csrf_token": csrf_of(page),
             "council": NLC,
             "accept_valid": "1",
-            "file": (open(path, "rb"), "s.xlsx"),
+            "file": (io.BytesIO(path.read_bytes()), "s.xlsx"),
         },
         content_type="multipart/form-data",
     )
