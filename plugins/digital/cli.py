@@ -163,7 +163,9 @@ class CommandLine:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--council", "council_code", required=True, help="Code of the council it is for.")
 @click.option("--sheet", default=None, help="Sheet to read (default: the one like an inventory).")
-@click.option("--accept-valid", is_flag=True, help="Store the valid rows even if some are rejected.")
+@click.option(
+    "--accept-valid", is_flag=True, help="Store the valid rows even if some are rejected."
+)
 @click.option("--dry-run", is_flag=True, help="Report what would happen; store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_appcontext

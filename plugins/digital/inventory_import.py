@@ -382,7 +382,12 @@ FIELDS: tuple[Any, ...] = (
         ),
         max_length=500,
     ),
-    F("notes", "Notes", synonyms=("notes", "note", "comments", "comment", "remarks"), max_length=5000),
+    F(
+        "notes",
+        "Notes",
+        synonyms=("notes", "note", "comments", "comment", "remarks"),
+        max_length=5000,
+    ),
 )
 MONEY_FIELDS = (*COST_LINES, "one_off_cost")
 
@@ -419,7 +424,10 @@ def validate(values: dict[str, Any]) -> Iterable[tuple[str | None, str]]:
             yield name, f"{count:,} is not a plausible count; enter a whole number, 0 or more."
     start, end = values.get("contract_start"), values.get("contract_end")
     if isinstance(start, date) and isinstance(end, date) and end < start:
-        yield "contract_end", f"The contract ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})."
+        yield (
+            "contract_end",
+            f"The contract ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y}).",
+        )
     latest = values.get("max_end_date")
     if isinstance(latest, date) and isinstance(end, date) and latest < end:
         yield (
@@ -444,9 +452,9 @@ def _data(values: dict[str, Any]) -> dict[str, Any]:
     """A parsed row as the service's system data (codes for the category and hosting)."""
     data = {name: values.get(name) for name in service.SYSTEM_FIELDS if name in values}
     data["category"] = category_of(values.get("category"))
-    data["hosting_model"] = hosting_of(values.get("hosting_model")) if values.get(
-        "hosting_model"
-    ) else None
+    data["hosting_model"] = (
+        hosting_of(values.get("hosting_model")) if values.get("hosting_model") else None
+    )
     for name in MONEY_FIELDS:
         if data.get(name) is not None:
             data[name] = Decimal(data[name]).quantize(Decimal("0.01"))

@@ -291,8 +291,9 @@ def _same_contract(system: DigitalSystem, contract: Mapping[str, Any]) -> bool:
     """The rule of docs/digital-appraisal.md "Systems also in the register": both have a
     reference and they are the same (normalised); otherwise both have an end date and it is
     the same."""
-    ours, theirs = normalise_reference(system.contract_reference), normalise_reference(
-        contract.get("reference")
+    ours, theirs = (
+        normalise_reference(system.contract_reference),
+        normalise_reference(contract.get("reference")),
     )
     if ours and theirs:
         return ours == theirs

@@ -185,7 +185,9 @@ def web_blueprint() -> Blueprint:
         }
         file = request.files.get("file")
         if file is None or not (file.filename or "").strip():
-            return _upload_form([("file", "Choose the system inventory file to upload")], values, 400)
+            return _upload_form(
+                [("file", "Choose the system inventory file to upload")], values, 400
+            )
         names = tk.council_names()
         code = values["council"] or tk.council_code_of(tk.current_user) or ""
         if code not in names:

@@ -91,7 +91,9 @@ _MODEL_WORDS = {_words(label): code for code, label in DELIVERY_MODEL_LABELS.ite
 def _plain(value: Any) -> Any:
     """A number as the officer typed it: spreadsheets hand 2100 over as 2100.0."""
     if isinstance(value, Decimal) and value.is_finite():
-        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        return (
+            value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        )
     return value
 
 

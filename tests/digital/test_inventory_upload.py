@@ -170,10 +170,14 @@ def test_messy_headings_and_title_rows_are_read_and_audited_like_the_form(
 
     fleet, housing = systems(app, NLC)
     assert (housing.category, housing.product, housing.hosting_model) == (
-        HOUSING, "NEC Housing", "hosted"
+        HOUSING,
+        "NEC Housing",
+        "hosted",
     )
     assert (housing.licence_cost, housing.hosting_cost, housing.support_cost) == (
-        Decimal("60000.00"), Decimal("20000.00"), Decimal("15000.00")
+        Decimal("60000.00"),
+        Decimal("20000.00"),
+        Decimal("15000.00"),
     )
     assert housing.other_cost == Decimal("5000.00") and housing.one_off_cost == Decimal("120000")
     assert (housing.housing_stock, housing.users) == (36500, 120)
@@ -186,9 +190,7 @@ def test_messy_headings_and_title_rows_are_read_and_audited_like_the_form(
 
     with app.app_context():
         events = list(
-            db.session.scalars(
-                select(AuditEvent).where(AuditEvent.object_type == "digital_system")
-            )
+            db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "digital_system"))
         )
         assert {e.action for e in events} == {"create"} and len(events) == 2
         assert all(e.upload_id == report["upload_id"] for e in events)
@@ -218,9 +220,7 @@ def test_reupload_changes_nothing_a_change_is_audited_and_missing_systems_are_ke
     fleet, housing = systems(app, NLC)
     assert housing.licence_cost == Decimal("65000.00") and fleet.product == "Tranman"
     with app.app_context():
-        update = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "update")
-        ).one()
+        update = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "update")).one()
         assert update.changes["licence_cost"] == ["60000.00", "65000.00"]
         assert update.changes["product"] == ["NEC Housing", "nec housing"]  # spaces tidied
 
@@ -308,7 +308,11 @@ def test_upload_page_offers_own_council_only_and_refuses_another(app, client, hu
     path = inventory_file(tmp_path, [HOUSING_ROW])
     response = client.post(
         "/digital/systems/upload",
-        data={"csrf_token": csrf_of(page), "council": NLC, "file": (io.BytesIO(path.read_bytes()), "s.xlsx")},
+        data={
+            "csrf_token": csrf_of(page),
+            "council": NLC,
+            "file": (io.BytesIO(path.read_bytes()), "s.xlsx"),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 403
@@ -323,9 +327,7 @@ def test_upload_page_offers_own_council_only_and_refuses_another(app, client, hu
     assert no_token.status_code == 400 and systems(app) == []
 
 
-def test_upload_page_results_by_row_and_heading_with_the_error_workbook(
-    app, client, hub, tmp_path
-):
+def test_upload_page_results_by_row_and_heading_with_the_error_workbook(app, client, hub, tmp_path):
     sign_in(client, "officer@nlc.example")
     page = client.get("/digital/systems/upload").get_data(as_text=True)
     bad = list(FLEET_ROW)
@@ -333,7 +335,11 @@ def test_upload_page_results_by_row_and_heading_with_the_error_workbook(
     path = inventory_file(tmp_path, [HOUSING_ROW, bad])
     response = client.post(
         "/digital/systems/upload",
-        data={"csrf_token": csrf_of(page), "council": NLC, "file": (io.BytesIO(path.read_bytes()), "s.xlsx")},
+        data={
+            "csrf_token": csrf_of(page),
+            "council": NLC,
+            "file": (io.BytesIO(path.read_bytes()), "s.xlsx"),
+        },
         content_type="multipart/form-data",
     )
     html = response.get_data(as_text=True)
@@ -369,7 +375,9 @@ def test_template_lists_the_columns_with_drop_downs_and_round_trips(app, client,
     headings = [c.value for c in sheet[header]]
     assert headings[:2] == ["System category", "Product"]
     assert "Licence or subscription (£ a year)" in headings and "Extension options" in headings
-    lists = {str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    lists = {
+        str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation
+    }
     assert lists["A"] == '"Fleet management system,Housing management system"'
     assert "Software as a service" in lists["D"]
     assert "Guidance" in book.sheetnames
@@ -439,4 +447,3 @@ def test_upload_route_is_in_the_openapi_document(client, hub):
     post = paths["/api/v1/digital/system-uploads"]["post"]
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert {"201", "200", "403", "422"} <= set(post["responses"])
-

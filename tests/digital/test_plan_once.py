@@ -54,9 +54,7 @@ def add_system(client, token, **values: Any) -> int:
 
 
 def plan_items(client, token) -> list[list[tuple[str, str, str]]]:
-    plan = client.get(
-        f"/api/v1/tender-plan?category={HOUSING}", headers=bearer(token)
-    ).get_json()
+    plan = client.get(f"/api/v1/tender-plan?category={HOUSING}", headers=bearer(token)).get_json()
     items = [
         sorted((i["source"], i["council_code"], i["reference"]) for i in w["items"])
         for w in plan["waves"]

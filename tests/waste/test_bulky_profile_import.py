@@ -68,9 +68,9 @@ def test_a_councils_own_sheet_is_read_with_its_headings_and_warnings(hub, runner
     # Tonnes by destination short of tonnes collected: a warning on its row and heading.
     [short] = [w for w in report["warnings"] if "short of" in w["message"]]
     assert (short["row"], short["column"]) == (5, "Total tonnes")
-    assert "500 short of the 2100 tonnes collected (tonnes to landfill not given)" in short[
-        "message"
-    ]
+    assert (
+        "500 short of the 2100 tonnes collected (tonnes to landfill not given)" in short["message"]
+    )
     # The same file again changes nothing.
     code, again = run(runner, council_sheet(tmp_path, [GOOD, SHORT]))
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
