@@ -222,7 +222,7 @@ class AppraisalSchema(ma.Schema):
     cumulative_against_bau = fields.Dict(keys=fields.Str(), values=fields.List(fields.Float()))
 
 
-class ImportProblemSchema(ma.Schema):
+class SystemImportProblemSchema(ma.Schema):
     row = fields.Int(allow_none=True, metadata={"description": "Row number as in the file"})
     column = fields.Str(allow_none=True, metadata={"description": "The heading as written"})
     value = fields.Raw(allow_none=True, metadata={"description": "The cell as written"})
@@ -247,8 +247,8 @@ class InventoryReportSchema(ma.Schema):
     rejected = fields.Int()
     duplicates = fields.Int()
     missing_from_file = fields.Int()
-    errors = fields.List(fields.Nested(ImportProblemSchema))
-    warnings = fields.List(fields.Nested(ImportProblemSchema))
+    errors = fields.List(fields.Nested(SystemImportProblemSchema))
+    warnings = fields.List(fields.Nested(SystemImportProblemSchema))
     status = fields.Str(metadata={"description": "stored, dry_run or refused"})
     message = fields.Str()
     file = fields.Str()

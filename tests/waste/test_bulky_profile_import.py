@@ -162,3 +162,32 @@ def test_the_upload_page_shows_problems_by_row_and_heading_with_the_workbook(hub
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Saved: 1 year added, 0 updated, 0 unchanged, 1 row rejected." in html
+
+
+def test_the_api_takes_a_template_for_ones_own_council_only(hub, client, tmp_path):
+    path = council_sheet(tmp_path, [GOOD, SHORT])
+
+    def post(who, **form):
+        return client.post(
+            "/api/v1/waste/bulky-profile-uploads",
+            data={"file": (io.BytesIO(path.read_bytes()), "bulky.xlsx"), **form},
+            headers=hub.headers(who),
+            content_type="multipart/form-data",
+        )
+
+    assert post("glasgow", council=NLC).status_code == 403
+    assert post("coordinator", council=NLC).status_code == 403
+    assert profiles(hub.app) == {}
+    dry = post("nlc", dry_run="true")
+    assert dry.status_code == 200 and dry.get_json()["created"] == 2
+    stored = post("nlc")
+    assert stored.status_code == 201, stored.get_json()
+    report = stored.get_json()
+    assert report["council_code"] == NLC and report["upload_id"]
+    assert any("short of" in w["message"] and w["row"] == 5 for w in report["warnings"])
+    assert set(profiles(hub.app)) == {"2023-24", "2024-25"}
+    paths = client.get("/api/v1/openapi.json", headers=hub.headers("nlc")).get_json()["paths"]
+    assert (
+        "multipart/form-data"
+        in (paths["/api/v1/waste/bulky-profile-uploads"]["post"]["requestBody"]["content"])
+    )
