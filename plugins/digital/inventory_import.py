@@ -496,40 +496,17 @@ def make_store(user: Any):
     return store
 
 
-EXAMPLE_HEADINGS = (
-    "'System category', 'Product', 'Vendor', 'Contract end' (or download the inventory "
-    "template from the Digital systems page)"
-)
-_CORE_EXPECTED = re.compile(r"expected headings such as .*?\. Make sure", re.S)
-
-
-def own_headings_named(report: dict[str, Any]) -> dict[str, Any]:
-    """Work-around: the core's "no header row" refusal names a contract register's headings
-    ('Contract reference', 'Title'...) whatever the table; name the inventory's instead."""
-    message = report.get("message") or ""
-    if "'Contract reference'" not in message:
-        return report
-    fixed = _CORE_EXPECTED.sub(f"expected headings such as {EXAMPLE_HEADINGS}. Make sure", message)
-    report["message"] = fixed
-    for problem in report.get("errors") or []:
-        if problem.get("message") == message:
-            problem["message"] = fixed
-    return report
-
-
 def import_inventory(path: Any, council_code: str, *, user: Any, **options: Any) -> dict[str, Any]:
     """Import a file of a council's systems; the caller checked the council exists. Refused
     (werkzeug Forbidden) when the user may not change that council's systems."""
     service.require_inventory_write(user, council_code)
-    return own_headings_named(
-        tk.import_records(
-            path,
-            spec=SPEC,
-            council_code=council_code,
-            store=make_store(user),
-            user=user,
-            **options,
-        )
+    return tk.import_records(
+        path,
+        spec=SPEC,
+        council_code=council_code,
+        store=make_store(user),
+        user=user,
+        **options,
     )
 
 
@@ -538,16 +515,14 @@ def import_uploaded_inventory(
 ) -> dict[str, Any]:
     """:func:`import_inventory` for a file posted to the page or the API."""
     service.require_inventory_write(user, council_code)
-    return own_headings_named(
-        tk.import_uploaded_records(
-            file_storage,
-            folder=folder,
-            spec=SPEC,
-            council_code=council_code,
-            store=make_store(user),
-            user=user,
-            **options,
-        )
+    return tk.import_uploaded_records(
+        file_storage,
+        folder=folder,
+        spec=SPEC,
+        council_code=council_code,
+        store=make_store(user),
+        user=user,
+        **options,
     )
 
 

@@ -12,7 +12,6 @@ to the report the caller gets, with the row and heading.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -110,27 +109,6 @@ def profile_values(values: dict[str, Any], council_code: str) -> dict[str, Any]:
     return raw
 
 
-EXAMPLE_HEADINGS = (
-    "'Financial year', 'Delivery model', 'Tonnes collected (tonnes)' (the bulky waste "
-    "template's headings; download it from the bulky waste page)"
-)
-_CORE_EXPECTED = re.compile(r"expected headings such as .*?\. Make sure", re.S)
-
-
-def own_headings_named(report: dict[str, Any], examples: str) -> dict[str, Any]:
-    """Work-around: the core's "no header row" refusal names a contract register's headings
-    ('Contract reference', 'Title'...) whatever the table; name this table's instead."""
-    message = report.get("message") or ""
-    if "'Contract reference'" not in message:
-        return report
-    fixed = _CORE_EXPECTED.sub(f"expected headings such as {examples}. Make sure", message)
-    report["message"] = fixed
-    for problem in report.get("errors") or []:
-        if problem.get("message") == message:
-            problem["message"] = fixed
-    return report
-
-
 class ProfileUpload:
     """One upload of one council's profiles: the spec (its whole-row check knows the council)
     and the store, keeping the profile warnings for the report."""
@@ -203,7 +181,7 @@ class ProfileUpload:
                     }
                 )
         report["warnings"] = list(report.get("warnings") or []) + extra
-        return own_headings_named(report, EXAMPLE_HEADINGS)
+        return report
 
 
 def import_profiles(path: Any, council_code: str, *, user: Any, **options: Any) -> dict[str, Any]:
