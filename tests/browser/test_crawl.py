@@ -120,8 +120,7 @@ def serious_violations(axe: Any, page: Any, rules: dict[str, Any] | None = None)
         if violation["impact"] in {"serious", "critical"}:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
             found.append(
-                f"axe {violation['id']} ({violation['impact']}): {violation['help']} "
-                f"at {targets}"
+                f"axe {violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
             )
     return found
 
@@ -221,7 +220,9 @@ def crawl(
             run_axe = axe if kind not in axe_done else None
             axe_done.add(kind)
             found = check_page(page, run_axe, "desktop", bool(email))
-            links = page.evaluate("() => Array.from(document.links).map(a => a.getAttribute('href'))")
+            links = page.evaluate(
+                "() => Array.from(document.links).map(a => a.getAttribute('href'))"
+            )
             page.set_viewport_size(PHONE)
             page.evaluate(NEXT_FRAME)  # let the page's resize handlers run
             found += check_page(page, run_axe, "390 px", bool(email))

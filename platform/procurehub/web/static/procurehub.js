@@ -5,19 +5,32 @@ import DS from "./sgds/scripts/design-system.js";
 document.documentElement.classList.add("js-enabled");
 DS.initAll();
 
-// On a small screen a wide table scrolls sideways inside the page (procurehub.css). A region
-// that scrolls must be reachable from the keyboard, so such a table joins the tab order (its
-// caption names it) while it scrolls, and leaves it when the screen is wide enough again.
+// On a small screen a wide table scrolls sideways inside the page (procurehub.css), either
+// itself or in a `.ph_scroll` wrapper. A region that scrolls must be reachable from the
+// keyboard, so it joins the tab order while it scrolls (named by the table's caption or the
+// section's heading) and leaves it when the screen is wide enough again. Wrappers that are
+// always focusable (`.ph_table-scroll` with tabindex in the page) are left as they are.
+function scrolls(element) {
+  const overflow = getComputedStyle(element).overflowX;
+  return (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth + 1;
+}
+
 function markScrollingTables() {
-  document.querySelectorAll("table.ds_table").forEach((table) => {
-    if (table.scrollWidth > table.clientWidth + 1) {
-      table.setAttribute("tabindex", "0");
-      if (!table.querySelector("caption") && !table.hasAttribute("aria-label")) {
-        const heading = table.closest("section, div")?.querySelector("h2, h3");
-        if (heading) table.setAttribute("aria-label", heading.textContent.trim());
+  document.querySelectorAll("main table.ds_table, main .ph_scroll").forEach((element) => {
+    if (scrolls(element)) {
+      if (!element.hasAttribute("tabindex")) {
+        element.setAttribute("tabindex", "0");
+        element.dataset.phFocusable = "scrolling";
       }
-    } else if (table.getAttribute("tabindex") === "0") {
-      table.removeAttribute("tabindex");
+      const table = element.matches("table") ? element : element.querySelector("table");
+      const named = table && (table.querySelector("caption") || table.hasAttribute("aria-label") || table.hasAttribute("aria-labelledby"));
+      if (!named && !element.hasAttribute("aria-label")) {
+        const heading = element.closest("section, div")?.querySelector("h2, h3");
+        if (heading) element.setAttribute("aria-label", heading.textContent.trim());
+      }
+    } else if (element.dataset.phFocusable === "scrolling") {
+      element.removeAttribute("tabindex");
+      delete element.dataset.phFocusable;
     }
   });
 }
