@@ -37,7 +37,7 @@ SHOTS = [
     ("officer-home", "officer.nlc@procurehub.example", "{home}"),
     ("contracts", "officer.nlc@procurehub.example", "/contracts"),
     ("contract", "officer.nlc@procurehub.example", "/contracts/1"),
-    ("upload", "officer.nlc@procurehub.example", "/uploads/new"),
+    ("upload", "officer.nlc@procurehub.example", "/registers/upload"),
     ("coordinator-home", "coordinator@procurehub.example", "{home}"),
     ("opportunities", "coordinator@procurehub.example", "/opportunities"),
     ("opportunity", "coordinator@procurehub.example", "/opportunities/1"),
@@ -125,8 +125,11 @@ def take(base: str, out: Path) -> list[Path]:
                 page.goto(url)
                 page.wait_for_load_state("networkidle")
                 if element:
+                    # "instant": the design system scrolls smoothly, which a screenshot
+                    # would catch half way.
                     page.locator(element[0]).first.evaluate(
-                        "e => { window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 16); }"
+                        "e => window.scrollTo({top: e.getBoundingClientRect().top"
+                        " + window.scrollY - 16, behavior: 'instant'})"
                     )
                 target = out / f"{name}-{width}.png"
                 page.screenshot(path=str(target))

@@ -5,7 +5,7 @@ import DS from "./sgds/scripts/design-system.js";
 document.documentElement.classList.add("js-enabled");
 DS.initAll();
 
-// On a small screen a wide table scrolls sideways inside the page (procurehub.css), either
+// On a small screen a wide table or chart scrolls sideways inside the page (procurehub.css),
 // itself or in a `.ph_scroll` wrapper. A region that scrolls must be reachable from the
 // keyboard, so it joins the tab order while it scrolls (named by the table's caption or the
 // section's heading) and leaves it when the screen is wide enough again. Wrappers that are
@@ -16,7 +16,7 @@ function scrolls(element) {
 }
 
 function markScrollingTables() {
-  document.querySelectorAll("main table.ds_table, main .ph_scroll").forEach((element) => {
+  document.querySelectorAll("main table.ds_table, main .ph_scroll, main figure.ph_timeline, main figure.ph_chart").forEach((element) => {
     if (scrolls(element)) {
       if (!element.hasAttribute("tabindex")) {
         element.setAttribute("tabindex", "0");
@@ -25,8 +25,10 @@ function markScrollingTables() {
       const table = element.matches("table") ? element : element.querySelector("table");
       const named = table && (table.querySelector("caption") || table.hasAttribute("aria-label") || table.hasAttribute("aria-labelledby"));
       if (!named && !element.hasAttribute("aria-label")) {
+        const title = element.querySelector("svg > title");
         const heading = element.closest("section, div")?.querySelector("h2, h3");
-        if (heading) element.setAttribute("aria-label", heading.textContent.trim());
+        const name = title ? `${title.textContent.trim()} (chart, scrolls sideways)` : heading?.textContent.trim();
+        if (name) element.setAttribute("aria-label", name);
       }
     } else if (element.dataset.phFocusable === "scrolling") {
       element.removeAttribute("tabindex");
