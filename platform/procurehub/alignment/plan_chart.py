@@ -110,7 +110,7 @@ def render_plan_svg(bars: Sequence[PlanBar], *, today: date, title: str, width: 
     w(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ph-plan" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'style="height:auto;display:block" aria-labelledby="{uid}-title {uid}-desc" '
+        f'aria-labelledby="{uid}-title {uid}-desc" '
         f'data-range-start="{lo.isoformat()}" data-range-end="{hi.isoformat()}" '
         f'font-family="{_a(FONT)}" font-size="{_FONT_SIZE}" fill="{TEXT}">'
     )

@@ -334,7 +334,7 @@ def render_timeline_svg(
     w(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ph-timeline" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'style="height:auto;display:block" aria-labelledby="{uid}-title {uid}-desc" '
+        f'aria-labelledby="{uid}-title {uid}-desc" '
         f'data-range-start="{lo.isoformat()}" data-range-end="{hi.isoformat()}" '
         f'font-family="{_a(FONT)}" font-size="{_FONT_SIZE}" fill="{TEXT}">'
     )

@@ -70,3 +70,14 @@ def workstream_overview(workstream: str) -> dict[str, Any]:
         "council_names": names,
         "categories": categories,
     }
+
+
+def ending_dates(workstream: str) -> list[tuple[str, Any]]:
+    """(council name, end date or None) of every contract in the workstream, for the chart of
+    contracts ending by quarter (:mod:`procurehub.workstreams.ending_chart`)."""
+    stmt = (
+        select(Council.name, Contract.end_date)
+        .join(Council, Contract.council_id == Council.id)
+        .where(Contract.workstream == workstream)
+    )
+    return [(name, end) for name, end in db.session.execute(stmt)]

@@ -6,18 +6,21 @@ first-party plugins and a fourth get the same), so a plugin adds only its own pa
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Flask, render_template, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint as ApiBlueprint
+from markupsafe import Markup
 from marshmallow import fields
 
 from procurehub.api import register_api
 from procurehub.plugins import NavEntry, Plugin
 from procurehub.web.navigation import add_nav
-from procurehub.workstreams.overview import workstream_overview
+from procurehub.workstreams.ending_chart import ending_by_quarter, ending_chart_svg
+from procurehub.workstreams.overview import ending_dates, workstream_overview
 from procurehub.workstreams.registry import enabled_plugins
 
 #: Navigation positions of the workstreams (after the core's own links, before admin).
@@ -54,11 +57,20 @@ def web_blueprint(key: str, title: str) -> Blueprint:
 
     @bp.route("/")
     def overview() -> Any:
+        ending = ending_by_quarter(ending_dates(key), today=date.today())
         return render_template(
             "workstream/overview.html",
             title=title,
             overview=workstream_overview(key),
             plan_url=url_for("alignment_pages.tender_plan", workstream=key),
+            ending=ending,
+            ending_svg=Markup(
+                ending_chart_svg(
+                    ending,
+                    title=f"{title} contracts ending by quarter, per council",
+                    described_by="ending-table",
+                )
+            ),
         )
 
     return bp
