@@ -148,6 +148,7 @@ def read_register(
     max_rows: int = 1_000_000,
     max_columns: int = 500,
     max_bytes: int = 50 * 1024 * 1024,
+    heading_words: frozenset[str] | None = None,
 ) -> RegisterTable:
     """Read an uploaded contract register, whatever its format: the one way in.
 
@@ -161,22 +162,38 @@ def read_register(
     Raises :class:`RegisterFileError` with a message for the user when the file is refused,
     has no recognisable header row (or, for JSON, is not an OCDS package), has a header but no
     data rows, or exceeds ``max_columns`` or ``max_rows`` (for CSV the row cap is enforced
-    while iterating).
+    while iterating). ``heading_words`` are the words the header row of another kind of table
+    is made of (a fleet list, a system inventory): they find its header row and its sheet in
+    place of the contract register's words; OCDS is only read for contract registers.
     """
     shown = os.fspath(path) if display_name is None else display_name
     name = os.path.basename(shown.replace("\\", "/")) or "the uploaded file"
     fmt = check_upload(path, display_name=name, max_bytes=max_bytes)
+    if fmt == "json" and heading_words is not None:
+        raise RegisterFileError(
+            f"'{name}' is a JSON file; this upload takes a spreadsheet (.xlsx, .xls, .ods) or "
+            "a CSV file.",
+            display_name=name,
+        )
     if fmt == "json":
         table = _read_ocds(path, name=name, max_rows=max_rows)
         if sheet is not None:
             table.notes.append(f"A sheet ('{sheet}') was asked for, but OCDS files have no sheets.")
     elif fmt == "csv":
-        table = _read_csv(path, name=name, max_rows=max_rows, max_columns=max_columns)
+        table = _read_csv(
+            path, name=name, max_rows=max_rows, max_columns=max_columns, words=heading_words
+        )
         if sheet is not None:
             table.notes.append(f"A sheet ('{sheet}') was asked for, but CSV files have no sheets.")
     else:
         table = _read_spreadsheet(
-            path, fmt=fmt, name=name, sheet=sheet, max_rows=max_rows, max_columns=max_columns
+            path,
+            fmt=fmt,
+            name=name,
+            sheet=sheet,
+            max_rows=max_rows,
+            max_columns=max_columns,
+            words=heading_words,
         )
     rows = table.iter_rows()
     first_row = next(rows, None)
@@ -338,6 +355,7 @@ def _read_spreadsheet(
     sheet: str | None,
     max_rows: int,
     max_columns: int,
+    words: frozenset[str] | None = None,
 ) -> RegisterTable:
     engines: list[Callable[[str | os.PathLike], _Book]] = [_calamine_book]
     if fmt in ("xlsx", "xlsm"):
@@ -355,6 +373,7 @@ def _read_spreadsheet(
                 sheet=sheet,
                 max_rows=max_rows,
                 max_columns=max_columns,
+                words=words,
             )
         except RegisterFileError:
             raise
@@ -390,18 +409,20 @@ class _Scan:
     score: int
 
 
-def _scan(sheet: _Sheet) -> _Scan:
+def _scan(sheet: _Sheet, words: frozenset[str] | None = None) -> _Scan:
     head = _head(sheet.records(), HEADER_SCAN_ROWS + DATA_LOOKAHEAD)
     if not head:
         return _Scan(sheet, head, None, -1)
     width = max([sheet.width, *(len(v) for _, v in head)])
     rows = _padded(head, width)
-    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS)
-    score = -1 if index is None else heading_keyword_score(rows[index])
+    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS, keywords=words)
+    score = -1 if index is None else heading_keyword_score(rows[index], words)
     return _Scan(sheet, head, index, score)
 
 
-def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
+def _choose_sheet(
+    book: _Book, *, name: str, sheet: str | None, words: frozenset[str] | None = None
+) -> _Scan:
     """Pick the sheet to read.
 
     With ``sheet`` given, that sheet (exact name, else the one name that matches ignoring case
@@ -420,7 +441,7 @@ def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
                     display_name=name,
                 )
             sheet = matches[0]
-        scan = _scan(book.load(sheet))
+        scan = _scan(book.load(sheet), words)
         if not scan.head:
             raise RegisterFileError(f"'{name}': the sheet '{sheet}' is empty.", display_name=name)
         if scan.header_index is None:
@@ -431,7 +452,7 @@ def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
     best: _Scan | None = None
     any_data = False
     for candidate in visible:
-        scan = _scan(book.load(candidate))
+        scan = _scan(book.load(candidate), words)
         any_data = any_data or bool(scan.head)
         if scan.header_index is not None and (best is None or scan.score > best.score):
             best = scan
@@ -445,9 +466,16 @@ def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
 
 
 def _table_from_book(
-    book: _Book, *, fmt: str, name: str, sheet: str | None, max_rows: int, max_columns: int
+    book: _Book,
+    *,
+    fmt: str,
+    name: str,
+    sheet: str | None,
+    max_rows: int,
+    max_columns: int,
+    words: frozenset[str] | None = None,
 ) -> RegisterTable:
-    scan = _choose_sheet(book, name=name, sheet=sheet)
+    scan = _choose_sheet(book, name=name, sheet=sheet, words=words)
     chosen = scan.sheet
     width = max([chosen.width, *(len(v) for _, v in scan.head)])
     if width > max_columns:
@@ -576,7 +604,12 @@ def _detect_delimiter(sample: str) -> str:
 
 
 def _read_csv(
-    path: str | os.PathLike, *, name: str, max_rows: int, max_columns: int
+    path: str | os.PathLike,
+    *,
+    name: str,
+    max_rows: int,
+    max_columns: int,
+    words: frozenset[str] | None = None,
 ) -> RegisterTable:
     with open(path, "rb") as fh:
         raw = fh.read(ENCODING_SNIFF_BYTES + 1)
@@ -623,7 +656,7 @@ def _read_csv(
     if width > max_columns:
         raise RegisterFileError(_too_many_columns(name, width, max_columns), display_name=name)
     rows = _padded(head, width)
-    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS)
+    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS, keywords=words)
     if index is None:
         raise RegisterFileError(_no_header(name), display_name=name)
     first, last, headings = header_rows_and_headings(rows, index)
