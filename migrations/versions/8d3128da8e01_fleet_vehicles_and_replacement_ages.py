@@ -1,7 +1,7 @@
 """fleet vehicles and replacement ages
 
 Revision ID: 8d3128da8e01
-Revises: 59314019240f
+Revises: eeb570fd7a4e
 Create Date: 2026-11-27 23:10:35.058430
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "8d3128da8e01"
-down_revision = "59314019240f"
+down_revision = "eeb570fd7a4e"
 branch_labels = None
 depends_on = None
 
