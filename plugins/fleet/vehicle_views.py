@@ -50,12 +50,16 @@ def _filters() -> dict[str, Any]:
 
 
 def _writable_councils() -> list[tuple[str, str]]:
+    """Councils whose fleet list the signed-in user may upload, by name (their own; every
+    council for administrators), checked with the hub's one authorisation rule."""
     names = tk.council_names()
+    own = tk.council_code_of(tk.current_user)
+    candidates = names if tk.has_role(tk.current_user, "admin") else [own] if own else []
     return sorted(
         (
-            (code, name)
-            for code, name in names.items()
-            if vehicles.may_import(tk.current_user, code)
+            (code, names[code])
+            for code in candidates
+            if code in names and vehicles.may_import(tk.current_user, code)
         ),
         key=lambda pair: pair[1],
     )
