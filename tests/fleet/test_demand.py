@@ -272,3 +272,31 @@ def test_demand_chart_svg_stacked_by_council_and_class():
     assert demand_chart([], by="council") == ""
     with pytest.raises(ValueError):
         demand_chart(rows, by="fuel")
+
+
+def test_demo_fleet_lists_go_through_the_import_and_make_a_joint_van_purchase(app, runner):
+    from plugins.fleet.demo import load_demo_fleet_lists
+
+    with app.app_context():
+        for code, name in (
+            (FIFE, "Fife Council"),
+            (GLASGOW, "Glasgow City Council"),
+            (EDINBURGH, "City of Edinburgh Council"),
+            ("S12000050", "North Lanarkshire Council"),
+        ):
+            council(code, name)
+        db.session.commit()
+        reports = load_demo_fleet_lists(date.today())
+        assert [r["status"] for r in reports] == ["stored"] * 4
+        assert all(r["rejected"] == 0 for r in reports)
+        assert all(
+            any("totals" in w["message"] for w in r["warnings"])
+            for r in reports
+            if r["council_code"] != "S12000050"
+        )
+        again = load_demo_fleet_lists(date.today())  # the demo run twice changes nothing
+        assert [r["created"] + r["updated"] for r in again] == [0, 0, 0, 0]
+    plan = json.loads(runner.invoke(["alignment", "plan", "--json"]).output)
+    vans = [w for w in plan["waves"] if w["category"] == "fleet.vans_lt_3_5t"]
+    councils = {i["council_code"] for w in vans for i in w["items"] if i["source"] == "vehicles"}
+    assert {FIFE, GLASGOW, "S12000050"} <= councils
