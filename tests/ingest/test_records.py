@@ -197,3 +197,14 @@ def test_any_cell_gives_a_value_or_a_problem_never_an_exception(row):
     for field, value in zip(SPEC.fields, row, strict=True):
         result = parse_cell(field, value)
         assert result.value is None or result.problem is None or isinstance(result.problem, str)
+
+
+def test_a_file_without_a_header_row_names_this_tables_headings(tmp_path):
+    from procurehub.ingest.safety import RegisterFileError
+
+    path = tmp_path / "numbers.csv"
+    path.write_text("1,2,3\n4,5,6\n", encoding="utf-8")
+    with pytest.raises(RegisterFileError) as refused:
+        read(path)
+    assert "'Registration'" in str(refused.value)
+    assert "Contract reference" not in str(refused.value)

@@ -23,7 +23,7 @@ from procurehub.ingest.codes import parse_integer, parse_yes_no
 from procurehub.ingest.dates import parse_date
 from procurehub.ingest.money import parse_money
 from procurehub.ingest.pipeline import Problem, jsonable, row_key
-from procurehub.ingest.readers import RegisterTable
+from procurehub.ingest.readers import HeadingHint, RegisterTable
 from procurehub.ingest.text import BLANK_OR_UNKNOWN, Parsed, cell_text, clean_text, quote
 
 __all__ = [
@@ -127,13 +127,15 @@ class RecordSpec:
         return self.normalise_key(text) if self.normalise_key else text.casefold()
 
 
-def heading_words(spec: RecordSpec) -> frozenset[str]:
-    """The words this table's headings are made of: they find its header row and sheet."""
+def heading_words(spec: RecordSpec) -> HeadingHint:
+    """The words this table's headings are made of (they find its header row and sheet), and
+    the headings a refusal names as examples."""
     words: set[str] = set()
     for f in spec.fields:
         for heading in f.headings:
             words.update(w for w in heading.split() if len(w) > 1 or w.isalpha())
-    return frozenset(words)
+    examples = ", ".join(f"'{f.label}'" for f in spec.fields[:6])
+    return HeadingHint(frozenset(words), examples)
 
 
 @dataclass(frozen=True)

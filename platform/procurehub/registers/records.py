@@ -23,7 +23,7 @@ import click
 from sqlalchemy import select
 
 from procurehub.accounts.models import Council
-from procurehub.alignment.freshness import renewals_changed
+from procurehub.alignment.freshness import refresh_changed_renewals, renewals_changed
 from procurehub.audit import service as audit
 from procurehub.extensions import db
 from procurehub.ingest.pipeline import Problem, jsonable
@@ -195,6 +195,8 @@ def import_records(
     except BaseException:
         db.session.rollback()  # interrupted: the database is as it was before
         raise
+    # Their groups' opportunities now, as a register upload does (the CLI has no request end).
+    refresh_changed_renewals()
     return report
 
 
