@@ -5,9 +5,9 @@ this plugin adds what is its own: the standard specifications, councils' specs, 
 catalogue, the comparison with whole-life cost, and the variation count (its dashboard is
 the fleet link in the navigation).
 
-Not here yet: fleet lists (`procurehub fleet import-vehicles`) and replacement demand as
-renewal items; they wait for the core's import pipeline for non-contract tables
-(`replacement.py` holds the pure rules they will use).
+Fleet lists go in through the core's record import (`vehicle_import.py`), and each council's
+replacement demand for a class in a year is a renewal item (`vehicles.renewal_items`), so
+joint vehicle purchases appear as opportunities and waves of the tender plan.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import cli, demo, routes, views
+from . import cli, demo, routes, vehicles, views
 
 plugin = tk.Plugin(
     key="fleet",
@@ -27,5 +27,6 @@ plugin = tk.Plugin(
     nav=(tk.NavEntry("Fleet dashboard", "fleet_pages.dashboard"),),
     cli=cli.cli,
     label_names=("vehicle", "vehicles"),
+    renewal_items=vehicles.renewal_items,
     demo=demo.load_demo,
 )

@@ -63,3 +63,54 @@ def _decimal(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(type(value).__name__)
+
+
+@cli.command("import-vehicles")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--council", "council_code", required=True, help="Code of the council whose fleet list this is.")
+@click.option("--sheet", default=None, help="The sheet to read (default: the one that looks like a fleet list).")
+@click.option("--accept-valid", is_flag=True, help="Store the valid rows even if some rows are rejected.")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@with_appcontext
+def import_vehicles(file: str, council_code: str, sheet: str | None, accept_valid: bool,
+                    dry_run: bool, as_json: bool) -> None:
+    """Import a council's fleet list as it is (.xlsx .xlsm .xls .ods .csv): title rows, its own
+    headings ("Reg No", "VRM", "Vehicle Type", "GVW (kg)", "Date Registered", "Replacement
+    Due"...), totals rows. Re-uploading the same list changes nothing.
+
+    Exit status: 0 stored (with --accept-valid even if rows were rejected), would be stored
+    (--dry-run) or nothing to do; 1 nothing stored because of errors; 2 usage error.
+    """
+    from .vehicles import import_fleet_list
+
+    if tk.council_id(council_code) is None:
+        raise click.UsageError(f"There is no council with the code {council_code!r}.")
+    report = import_fleet_list(file, council_code, sheet=sheet, accept_valid=accept_valid,
+                               dry_run=dry_run)
+    tk.echo_import_report(report, as_json=as_json)
+    raise SystemExit(tk.import_exit_code(report))
+
+
+@cli.command("demand")
+@click.option("--json", "as_json", is_flag=True, help="Print the demand as one JSON object.")
+@with_appcontext
+def demand_command(as_json: bool) -> None:
+    """Vehicles due for replacement by year, class, council and fuel, across the hub."""
+    from .vehicles import category_labels, demand
+
+    rows = demand()
+    if as_json:
+        click.echo(json.dumps({"demand": rows}, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No replacement demand: no council's fleet list gives a replacement or "
+                   "in-service year yet.")
+        return
+    names, labels = tk.council_names(), category_labels()
+    for row in rows:
+        click.echo(
+            f"{row['year']}  {labels.get(row['category'], row['category'])}  "
+            f"{names.get(row['council_code'], row['council_code'])}  {row['fuel']}  "
+            f"{row['vehicles']}"
+        )

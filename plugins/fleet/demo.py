@@ -1,5 +1,6 @@
 """`procurehub demo` for the fleet workstream: the real catalogue, councils' van specs with the
-deviations real specs have, and a short history of the variation count.
+deviations real specs have, a short history of the variation count, and the councils' fleet
+lists (loaded through the fleet list import, see `demo_fleet_lists`).
 
 The councils' specs are invented but realistic: one council buys a compliant E-Transit
 Custom (and a second council the same model, so the variation count shows them as one
@@ -18,7 +19,8 @@ from sqlalchemy import select
 
 from procurehub import toolkit as tk
 
-from . import service
+from . import service, vehicles
+from .demo_fleet_lists import DEMO_FLEET_LISTS
 from .models import VariationSnapshot
 
 CATALOGUE = Path(__file__).with_name("electric_vans_uk_public_sources.csv")
@@ -135,3 +137,20 @@ def load_demo() -> None:
             )
     service.record_variation_snapshot(today)
     tk.session.commit()
+    load_demo_fleet_lists(today)
+
+
+def load_demo_fleet_lists(today: date | None = None) -> list[dict[str, Any]]:
+    """Each demo council's fleet list, written as the council keeps it and imported through
+    the fleet list import (each import commits, as an upload does). The reports, in order."""
+    import tempfile
+
+    today = today or date.today()
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="procurehub-demo-fleet-") as folder:
+        for code, write in DEMO_FLEET_LISTS:
+            if tk.council_id(code) is None:
+                continue
+            path = write(Path(folder), today)
+            reports.append(vehicles.import_fleet_list(path, code, filename=path.name))
+    return reports

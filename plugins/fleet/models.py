@@ -198,3 +198,65 @@ class VariationSnapshot(tk.Model):
     compliant_specs: Mapped[int] = mapped_column(Integer)
     councils: Mapped[int] = mapped_column(Integer)
     standard_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class Vehicle(tk.Model):
+    """One vehicle of a council's fleet list, as the list gave it plus what the hub worked out.
+
+    Keyed by the council and the registration without spaces, upper case, so re-uploading the
+    list updates each vehicle in place. ``category`` comes from the classifier (type text,
+    make/model and GVW); ``replacement_year`` from the planned replacement when given, else
+    in-service year + the council's replacement age for the class, and is recomputed when the
+    council changes an age. A vehicle missing from the council's latest list is kept (never
+    silently deleted) but marked ``in_latest_list = False`` and left out of the demand.
+    """
+
+    __tablename__ = "fleet_vehicle"
+    __table_args__ = (
+        UniqueConstraint("council_id", "registration", name="uq_fleet_vehicle_registration"),
+        Index("ix_fleet_vehicle_demand", "category", "replacement_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    council_code: Mapped[str] = mapped_column(String(20))
+    registration: Mapped[str] = mapped_column(String(20))
+    registration_as_written: Mapped[str] = mapped_column(String(40), default="")
+    vehicle_type: Mapped[str] = mapped_column(String(200), default="")
+    make: Mapped[str] = mapped_column(String(100), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    fuel: Mapped[str] = mapped_column(String(40), default="unknown")
+    fuel_as_written: Mapped[str] = mapped_column(String(100), default="")
+    gvw_kg: Mapped[int | None] = mapped_column(Integer)
+    gvw_as_written: Mapped[str] = mapped_column(String(60), default="")
+    in_service: Mapped[date | None] = mapped_column(Date)
+    in_service_year: Mapped[int | None] = mapped_column(Integer)
+    planned_replacement: Mapped[date | None] = mapped_column(Date)
+    planned_replacement_year: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(80))
+    classified: Mapped[bool] = mapped_column(Boolean, default=True)
+    replacement_year: Mapped[int | None] = mapped_column(Integer)
+    in_latest_list: Mapped[bool] = mapped_column(Boolean, default=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(tk.JSONType, default=dict)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=tk.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=tk.utcnow, onupdate=tk.utcnow)
+
+
+class ReplacementAge(tk.Model):
+    """A council's own replacement age for a vehicle class (years from entering service);
+    classes without a row use the defaults (cars 5, vans 7, RCVs 7, heavy 8)."""
+
+    __tablename__ = "fleet_replacement_age"
+    __table_args__ = (
+        UniqueConstraint("council_id", "category", name="uq_fleet_replacement_age"),
+        CheckConstraint("years BETWEEN 1 AND 40", name="years"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
+    council_code: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(80))
+    years: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=tk.utcnow, onupdate=tk.utcnow)

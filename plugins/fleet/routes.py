@@ -40,6 +40,7 @@ from .schemas import (
     VehiclePage,
     VehicleSchema,
 )
+from .vehicle_routes import add_vehicle_routes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -342,5 +343,6 @@ def api_blueprint() -> Blueprint:
             with fleet_errors():
                 return _vehicle_json(service.get_vehicle(vehicle_id))
 
+    add_vehicle_routes(blp)
     return blp
 

@@ -268,3 +268,146 @@ class VehicleSchema(ma.Schema):
 
 
 VehiclePage = page(VehicleSchema, "FleetVehiclePage")
+
+
+# -- fleet lists and replacement demand ---------------------------------------------------------
+
+
+class VehicleImportProblemSchema(ma.Schema):
+    row = fields.Int(allow_none=True, metadata={"description": "Row number as in the file"})
+    column = fields.Str(allow_none=True, metadata={"description": "The heading as written"})
+    value = fields.Raw(allow_none=True)
+    message = fields.Str()
+
+
+class VehicleImportReportSchema(ma.Schema):
+    """The report of a fleet list import: the same keys as `procurehub fleet import-vehicles
+    --json` (and `import contracts --json`), then the mapping and status."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    upload_id = fields.Int(allow_none=True)
+    council_code = fields.Str()
+    rows_read = fields.Int()
+    created = fields.Int()
+    updated = fields.Int()
+    unchanged = fields.Int()
+    rejected = fields.Int()
+    duplicates = fields.Int()
+    missing_from_file = fields.Int()
+    errors = fields.List(fields.Nested(VehicleImportProblemSchema))
+    warnings = fields.List(fields.Nested(VehicleImportProblemSchema))
+    status = fields.Str(metadata={"description": "stored, dry_run or refused"})
+    message = fields.Str()
+    mapping = fields.List(fields.Dict(), metadata={"description": "Each heading and the field "
+                                                                  "it was read as"})
+
+
+VEHICLE_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary",
+                             "description": "The fleet list (.xlsx .xlsm .xls .ods .csv)"},
+                    "council": {"type": "string",
+                                "description": "Council code (default: your own council)"},
+                    "sheet": {"type": "string",
+                              "description": "Sheet to read (default: the fleet-list-like one)"},
+                    "accept_valid": {"type": "boolean",
+                                     "description": "Store valid rows even if some are rejected"},
+                    "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
+                },
+            }
+        }
+    },
+}
+
+
+class VehicleUploadFormSchema(ma.Schema):
+    council = fields.Str(validate=validate.Length(1, 20))
+    sheet = fields.Str(validate=validate.Length(0, 255))
+    accept_valid = fields.Bool(load_default=False)
+    dry_run = fields.Bool(load_default=False)
+
+
+class FleetListVehicleSchema(ma.Schema):
+    id = tk.Id()
+    council_code = fields.Str()
+    council_name = fields.Str()
+    registration = fields.Str(metadata={"description": "Without spaces, upper case (the key)"})
+    registration_as_written = fields.Str()
+    vehicle_type = fields.Str()
+    make = fields.Str()
+    model = fields.Str()
+    fuel = fields.Str(metadata={"description": "diesel, petrol, electric, hybrid, ..."})
+    fuel_as_written = fields.Str()
+    gvw_kg = fields.Int(allow_none=True)
+    in_service = fields.Date(allow_none=True)
+    in_service_year = fields.Int(allow_none=True)
+    planned_replacement = fields.Date(allow_none=True)
+    planned_replacement_year = fields.Int(allow_none=True)
+    category = fields.Str(metadata={"description": "Fleet category key, e.g. fleet.vans_lt_3_5t"})
+    class_recognised = fields.Bool(metadata={"description": "False: the type was not "
+                                                            "recognised (other vehicles)"})
+    replacement_year = fields.Int(allow_none=True)
+    in_latest_list = fields.Bool()
+    extra = fields.Dict()
+    upload_id = fields.Int(allow_none=True)
+
+
+class FleetListVehicleQuerySchema(ma.Schema):
+    council = fields.Str(validate=validate.Length(1, 20))
+    category = fields.Str(validate=validate.Length(1, 80))
+    fuel = fields.Str(validate=validate.Length(1, 40))
+    replacement_year = fields.Int(validate=validate.Range(1900, 2899))
+    listed = fields.Str(load_default="latest", validate=validate.OneOf(("latest", "all")))
+    cursor = fields.Str()
+    limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+FleetListVehiclePage = tk.page_schema(FleetListVehicleSchema, "FleetListVehiclePage")
+
+
+class FleetDemandRowSchema(ma.Schema):
+    year = fields.Int()
+    category = fields.Str()
+    council_code = fields.Str()
+    fuel = fields.Str()
+    vehicles = fields.Int()
+
+
+class FleetDemandSchema(ma.Schema):
+    demand = fields.List(fields.Nested(FleetDemandRowSchema))
+
+
+class FleetDemandQuerySchema(ma.Schema):
+    council = fields.Str(validate=validate.Length(1, 20))
+    category = fields.Str(validate=validate.Length(1, 80))
+    fuel = fields.Str(validate=validate.Length(1, 40))
+    year_from = fields.Int(validate=validate.Range(1900, 2899))
+    year_to = fields.Int(validate=validate.Range(1900, 2899))
+
+
+class ReplacementAgeSchema(ma.Schema):
+    category = fields.Str()
+    label = fields.Str()
+    years = fields.Int()
+    default_years = fields.Int()
+    own = fields.Bool(metadata={"description": "True: the council's own age, not the default"})
+
+
+class ReplacementAgesSchema(ma.Schema):
+    council_code = fields.Str()
+    ages = fields.List(fields.Nested(ReplacementAgeSchema))
+
+
+class ReplacementAgesUpdateSchema(ma.Schema):
+    ages = fields.Dict(
+        keys=fields.Str(), values=fields.Int(allow_none=True), required=True,
+        metadata={"description": "{category: years}; null returns a class to the default"},
+    )

@@ -17,6 +17,7 @@ from procurehub import toolkit as tk
 from . import service
 from .measures import FleetError
 from .standard_spec import OPERATORS
+from .vehicle_views import add_vehicle_pages, demand_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPERATOR_WORDS = {
@@ -95,6 +96,7 @@ def web_blueprint() -> Blueprint:
             compliance={s.id: service.spec_compliance(s) for s in specs},
             standards=service.standard_versions(status="adopted"),
             vehicles=len(service.catalogue_vehicles()),
+            **demand_context(),
         )
 
     # -- standards -----------------------------------------------------------------------------
@@ -486,4 +488,5 @@ def web_blueprint() -> Blueprint:
             names=sorted({r.name for r in rows}), error=error, today=today,
         ), (422 if error else 200)
 
+    add_vehicle_pages(bp)
     return bp

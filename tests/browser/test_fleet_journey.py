@@ -1,11 +1,14 @@
 """A network manager's journey through the fleet workstream: open the e-van standard, compare
 three councils' van specs and two catalogue models against it, see every deviation, the
-scores, the whole-life cost against diesel and the variation count, and export to Excel."""
+scores, the whole-life cost against diesel and the variation count, and export to Excel; then
+upload the council's fleet list as it keeps it and see the replacement demand across councils
+and the joint purchase it creates."""
 
 from __future__ import annotations
 
 import io
 import os
+from datetime import date
 from typing import Any
 
 import openpyxl
@@ -48,7 +51,7 @@ def test_network_manager_compares_van_specs_against_the_standard(hub, live_serve
     distinct = page.locator('[data-variation="distinct"]')
     assert distinct.inner_text() == "3"
     assert page.locator('[data-variation="compliant"]').inner_text() == "1"
-    assert page.locator("svg.fl_chart").is_visible()
+    assert page.locator("svg.fl_chart").first.is_visible()
     page.screenshot(path=f"{SCREENSHOTS}/fleet_dashboard_1280.png", full_page=True)
 
     # the e-van standard
@@ -123,3 +126,64 @@ def test_network_manager_compares_van_specs_against_the_standard(hub, live_serve
     page.screenshot(path=f"{SCREENSHOTS}/fleet_compare_390.png", full_page=True)
     page.goto(live_server + "/fleet/dashboard")
     page.screenshot(path=f"{SCREENSHOTS}/fleet_dashboard_390.png", full_page=True)
+
+
+@pytest.fixture
+def glasgow_listed(app: Any, tmp_path: Any) -> Any:
+    """Fife (the manager's council) without a fleet list yet; Glasgow's list already in."""
+    from plugins.fleet import vehicles
+    from plugins.fleet.demo_fleet_lists import glasgow_csv
+
+    with app.app_context():
+        council("S12000047", "Fife Council")
+        council("S12000049", "Glasgow City Council")
+        user("manager@fife.example", "S12000047", "network_manager")
+        path = glasgow_csv(tmp_path, date.today())
+        report = vehicles.import_fleet_list(path, "S12000049", filename=path.name)
+        assert report["status"] == "stored", report
+    return app
+
+
+def test_network_manager_uploads_the_fleet_list_and_sees_the_joint_purchase(
+    glasgow_listed, live_server, page, tmp_path
+):
+    from plugins.fleet.demo_fleet_lists import fife_workbook
+
+    fleet_list = fife_workbook(tmp_path, date.today())  # title rows, "Reg No", a totals row
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, "manager@fife.example")
+    page.goto(live_server + "/fleet/dashboard")
+    assert "Fife Council" not in page.locator("#replacement-demand").inner_text()
+    page.get_by_role("navigation", name="Fleet").get_by_role("link", name="Fleet lists").click()
+    page.get_by_role("link", name="Upload your council's fleet list").first.click()
+    page.wait_for_url(live_server + "/fleet/vehicles/upload")
+    assert page.get_by_label("Council").input_value() == "S12000047"
+    page.get_by_label("Fleet list file").set_input_files(str(fleet_list))
+    page.get_by_role("button", name="Upload fleet list").click()
+    page.wait_for_selector("#status")
+    assert "Fleet list stored" in page.locator("#status").inner_text()
+    assert page.locator("#council-name").inner_text() == "Fife Council"
+    assert page.locator('[data-count="created"]').inner_text() == "25"
+    assert page.locator('[data-count="rejected"]').inner_text() == "0"
+    mapping = page.locator("table#mapping").inner_text()
+    assert "Reg No\tRegistration" in mapping and "GVW (kg)\tGVW" in mapping
+    assert "totals row" in page.locator("table#warnings").inner_text()
+    page.screenshot(path=f"{SCREENSHOTS}/fleet_list_report_1280.png", full_page=True)
+
+    page.get_by_role("link", name="Replacement demand").click()
+    page.wait_for_selector("#replacement-demand")
+    chart = page.locator("#demand-chart svg")
+    assert chart.is_visible()
+    due = date.today().year + 2
+    assert f"{due}: " in chart.locator("desc").text_content()
+    assert "Fife Council" in chart.locator("desc").text_content()
+    page.locator("#demand-table-details summary").click()
+    assert page.locator("table#demand-table").is_visible()
+    joint = page.locator("table#joint-purchases")
+    vans = joint.locator("tr", has_text="Vans under 3.5 tonnes")
+    assert vans.count() == 1
+    assert "Fife Council" in vans.inner_text() and "Glasgow City Council" in vans.inner_text()
+    page.screenshot(path=f"{SCREENSHOTS}/fleet_demand_1280.png", full_page=True)
+    vans.get_by_role("link", name="Opportunities").click()
+    page.wait_for_url("**/opportunities?category=fleet.vans_lt_3_5t")
+    assert "Fife Council" in page.content() and "Glasgow City Council" in page.content()
