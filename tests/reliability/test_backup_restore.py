@@ -69,7 +69,7 @@ def full_hub(app, tmp_path):
 
 
 @pytest.mark.parametrize("target", ["sqlite", "postgresql"])
-def test_restored_hub_equals_the_original(full_hub, runner, tmp_path, target):
+def test_restored_hub_equals_the_original(full_hub, runner, tmp_path, target, dialect):
     source_url, original = full_hub
     archive = tmp_path / "hub-backup.zip"
     result = runner.invoke(["backup", str(archive)])
@@ -82,6 +82,8 @@ def test_restored_hub_equals_the_original(full_hub, runner, tmp_path, target):
         assert restored.returncode == 0, restored.stderr
         assert "Restored" in restored.stdout
         assert canonical_dump(url) == original
+        if target != dialect:
+            return  # across databases: equality is the point; the rest is checked once per kind
 
         # A database holding data is refused, and left as it was…
         again = run_cli(["restore", str(archive)], env)
