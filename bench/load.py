@@ -22,7 +22,6 @@ The databases are dropped at the end, even on failure.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import csv
 import json
 import os
@@ -33,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import date
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -90,9 +90,20 @@ def serve(url: str, workdir: str, workers: int) -> tuple[subprocess.Popen, int]:
         PYTHONPATH=os.pathsep.join([PLATFORM, ROOT]),
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning",
-         "procurehub:create_app()"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            "procurehub:create_app()",
+        ],  # fmt: skip
         env=env,
         cwd=ROOT,
     )
@@ -113,10 +124,29 @@ def serve(url: str, workdir: str, workers: int) -> tuple[subprocess.Popen, int]:
 def run_locust(port: int, tokens_file: str, users: int, duration: int, prefix: str) -> list[dict]:
     env = dict(os.environ, LOAD_TOKENS=tokens_file)
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", os.path.join(HERE, "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{duration}s",
-         "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
-         "--loglevel", "WARNING", "--stop-timeout", "10"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            os.path.join(HERE, "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 5)),
+            "-t",
+            f"{duration}s",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            prefix,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "10",
+        ],  # fmt: skip
         env=env,
         check=False,
     )

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
+from fuzz import FUZZ, mutated, mutated_zip, random_with_magic, survives, write
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzz import FUZZ, mutated, mutated_zip, random_with_magic, survives, write
 from plugins.digital.appraisal import AppraisalError, appraise, read_case
 from plugins.digital.cli import cli as digital_cli
 from plugins.fleet.catalogue import CatalogueError, read_catalogue
 from plugins.waste.workbooks import TemplateError, read_template, write_template
-from procurehub.ingest.safety import RegisterFileError
 from procurehub.ingest.readers import read_register
+from procurehub.ingest.safety import RegisterFileError
 
 DATA = Path(__file__).parent / "data"
 REGISTER_ERRORS = (RegisterFileError,)
@@ -61,7 +61,10 @@ OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 # ---------------------------------------------------------------- contract registers
-@given(data=st.binary(max_size=4096), name=st.sampled_from(["r.csv", "r.xlsx", "r.xls", "r.ods", "r.json", "r.xlsm"]))
+@given(
+    data=st.binary(max_size=4096),
+    name=st.sampled_from(["r.csv", "r.xlsx", "r.xls", "r.ods", "r.json", "r.xlsm"]),
+)
 @FUZZ
 def test_random_bytes_under_any_register_name(tmp_path_factory, data, name):
     path = write(tmp_path_factory.mktemp("f"), name, data)
@@ -78,7 +81,9 @@ def test_random_bytes_behind_workbook_signatures(tmp_path_factory, data):
 @given(data=mutated_zip(XLSX))
 @FUZZ
 def test_mutated_xlsx(tmp_path_factory, data):
-    survives(read_as("r.xlsx"), write(tmp_path_factory.mktemp("f"), "r.xlsx", data), REGISTER_ERRORS)
+    survives(
+        read_as("r.xlsx"), write(tmp_path_factory.mktemp("f"), "r.xlsx", data), REGISTER_ERRORS
+    )
 
 
 @given(data=mutated_zip(ODS))
@@ -96,18 +101,39 @@ def test_mutated_real_csv(tmp_path_factory, data):
 @given(data=mutated(OCDS))
 @FUZZ
 def test_mutated_real_ocds_json(tmp_path_factory, data):
-    survives(read_as("r.json"), write(tmp_path_factory.mktemp("f"), "r.json", data), REGISTER_ERRORS)
+    survives(
+        read_as("r.json"), write(tmp_path_factory.mktemp("f"), "r.json", data), REGISTER_ERRORS
+    )
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["releases", "records", "compiledRelease", "tender", "awards",
-                         "contracts", "parties", "buyer", "id", "ocid", "date", "value",
-                         "period", "items", "suppliers", "title"]),  # fmt: skip
-        children,
-        max_size=5,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "releases",
+                    "records",
+                    "compiledRelease",
+                    "tender",
+                    "awards",
+                    "contracts",
+                    "parties",
+                    "buyer",
+                    "id",
+                    "ocid",
+                    "date",
+                    "value",
+                    "period",
+                    "items",
+                    "suppliers",
+                    "title",
+                ]
+            ),  # fmt: skip
+            children,
+            max_size=5,
+        )
     ),
     max_leaves=30,
 )
@@ -167,7 +193,14 @@ def test_any_business_case_document_appraises_or_is_refused(document):
         assert str(exc).strip()
 
 
-@given(data=st.one_of(st.binary(max_size=1024), mutated(b'{"appraisal_years": 10, "options": [{"name": "BAU", "operating": [100, 100]}, {"name": "Single national system", "capital": [1000000], "benefits": [0, 150000, 150000]}]}')))
+@given(
+    data=st.one_of(
+        st.binary(max_size=1024),
+        mutated(
+            b'{"appraisal_years": 10, "options": [{"name": "BAU", "operating": [100, 100]}, {"name": "Single national system", "capital": [1000000], "benefits": [0, 150000, 150000]}]}'
+        ),
+    )
+)
 @FUZZ
 def test_appraise_command_on_broken_files_exits_2_with_a_message(tmp_path_factory, data):
     path = write(tmp_path_factory.mktemp("f"), "case.json", data)

@@ -67,7 +67,9 @@ def cli_env(url: str, instance: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(
+    args: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "procurehub", *args],
         env=env,
@@ -107,14 +109,14 @@ def empty_database(dialect: str, tmp_path: Any) -> Iterator[str]:
         admin.dispose()
 
 
-
-
 def register_csv(path: Any, rows: int, seed: int = 14) -> None:
     """A register as councils write them: messy headings, dates and money, some repeats."""
     import random
 
     rng = random.Random(seed)
-    lines = ["Contract Ref,Contract Title,Supplier Name,Start Date,End Date,Total Value,Extension Options"]
+    lines = [
+        "Contract Ref,Contract Title,Supplier Name,Start Date,End Date,Total Value,Extension Options"
+    ]
     for n in range(rows):
         start_year = 2018 + n % 7
         end_year = start_year + 3 + n % 4
@@ -122,6 +124,6 @@ def register_csv(path: Any, rows: int, seed: int = 14) -> None:
         extension = ("2+1+1", "None", "Up to 24 months", "1 x 12 months")[n % 4]
         lines.append(
             f'CR-{n:06d},Waste service lot {n},"Supplier {n % 97} Ltd",'
-            f"{1 + n % 28:02d}/04/{start_year},31/03/{end_year},\"{value}\",{extension}"
+            f'{1 + n % 28:02d}/04/{start_year},31/03/{end_year},"{value}",{extension}'
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

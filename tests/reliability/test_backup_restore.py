@@ -14,13 +14,13 @@ import zipfile
 from datetime import date
 
 import pytest
+from reliability.faults import canonical_dump, cli_env, empty_database, run_cli
 from sqlalchemy import create_engine, text
 
-from reliability.faults import canonical_dump, cli_env, empty_database, run_cli
 from factories import council
 from procurehub import demo
 from procurehub.alignment.store import run_alignment
-from procurehub.alignment.tender_plan import wave_states, current_plan
+from procurehub.alignment.tender_plan import current_plan, wave_states
 from procurehub.extensions import db
 from procurehub.registers.service import import_contracts
 
@@ -43,7 +43,7 @@ MUST_HOLD = [
 REGISTER = (
     "Contract Reference,Title,Supplier,Start Date,End Date,Value,Extension\n"
     "BK-1,Bulky waste collection,Reuse Ltd,01/04/2022,31/03/2027,£120000,1+1\n"
-    "BK-2,Garden waste treatment,Green Co,01/04/2021,31/03/2028,\"£1,200,000\",None\n"
+    'BK-2,Garden waste treatment,Green Co,01/04/2021,31/03/2028,"£1,200,000",None\n'
 )
 
 
@@ -54,9 +54,7 @@ def full_hub(app, tmp_path):
         extra = council("S12000099", "Test Council")
         register = tmp_path / "register.csv"
         register.write_text(REGISTER, encoding="utf-8")
-        report = import_contracts(
-            register, display_name="register.csv", council=extra, user=None
-        )
+        report = import_contracts(register, display_name="register.csv", council=extra, user=None)
         assert report["status"] == "stored", report
         run_alignment(TODAY)
         wave_states(current_plan(TODAY).waves)  # the plan's waves are kept with their status
@@ -155,4 +153,3 @@ def test_a_damaged_archive_changes_nothing(full_hub, runner, tmp_path):
     assert result.exit_code == 1
     assert "nothing was changed" in result.output
     assert canonical_dump(url) == original
-

@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 
 import pytest
+from reliability.faults import register_csv
 from sqlalchemy import select
 
 from factories import council
@@ -19,7 +20,6 @@ from procurehub.accounts.models import Council
 from procurehub.contracts.models import Contract
 from procurehub.extensions import db
 from procurehub.registers.service import import_contracts
-from reliability.faults import register_csv
 
 ROWS = 400
 
@@ -72,7 +72,9 @@ def test_the_same_register_twice_at_once_is_stored_once(app, one_council, tmp_pa
     assert len(references) == ROWS and set(references.values()) == {1}
 
 
-def test_two_versions_at_once_end_as_one_of_them_applied_after_the_other(app, one_council, tmp_path):
+def test_two_versions_at_once_end_as_one_of_them_applied_after_the_other(
+    app, one_council, tmp_path
+):
     old, new = tmp_path / "old.csv", tmp_path / "new.csv"
     register_csv(old, ROWS, seed=1)
     register_csv(new, ROWS + 50, seed=2)  # 50 more contracts, other values

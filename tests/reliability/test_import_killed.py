@@ -16,12 +16,12 @@ import random
 import signal
 import time
 
+from reliability.faults import canonical_dump, cli_env, popen_cli, register_csv, run_cli
 from sqlalchemy import create_engine, text
 
 from factories import council
 from procurehub.extensions import db
 from procurehub.registers.service import import_contracts
-from reliability.faults import canonical_dump, cli_env, popen_cli, register_csv, run_cli
 
 ROWS = 5000
 KILLS = 3
@@ -96,7 +96,7 @@ def test_killed_imports_leave_nothing_and_a_rerun_completes(app, tmp_path, diale
 
     rerun = run_cli(args, env, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert '"created": %d' % ROWS in rerun.stdout
+    assert f'"created": {ROWS}' in rerun.stdout
     assert contracts_of(url, target_id) == contracts_of(url, reference_id)
     after = canonical_dump(url, ["upload"])["upload"]
     assert [u["status"] for u in after] == ["stored", "stored"]  # the reference and the rerun

@@ -30,6 +30,7 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
+from reliability.faults import cli_env, popen_cli, run_cli
 from sqlalchemy import func, select
 
 from factories import contract, council, user
@@ -37,7 +38,6 @@ from procurehub.accounts import service as accounts
 from procurehub.alerts.models import Alert, Delivery
 from procurehub.alerts.subscriptions import create_subscription
 from procurehub.extensions import db
-from reliability.faults import cli_env, popen_cli, run_cli
 
 AS_OF = "2026-11-22"
 SUBSCRIBERS = 8
@@ -76,8 +76,11 @@ def subscribed_hub(app):
     with app.app_context():
         ends = [date(2027, 3, 31), date(2027, 9, 30), date(2028, 3, 31)]
         for n, (code, name) in enumerate(
-            [("S12000050", "North Lanarkshire Council"), ("S12000049", "Glasgow City Council"),
-             ("S12000047", "Fife Council")]  # fmt: skip
+            [
+                ("S12000050", "North Lanarkshire Council"),
+                ("S12000049", "Glasgow City Council"),
+                ("S12000047", "Fife Council"),
+            ]  # fmt: skip
         ):
             c = council(code, name)
             for k, category in enumerate(["waste.food", "waste.garden", "waste.bulky"]):
@@ -133,8 +136,12 @@ def test_alert_runs_killed_and_restarted_lose_nothing_and_repeat_only_resends(
     with app.app_context():
         alerts = db.session.scalar(select(func.count()).select_from(Alert))
         keys = db.session.scalar(select(func.count(func.distinct(Alert.dedup_key))))
-        statuses = Counter(db.session.scalars(select(Delivery.status).where(Delivery.channel == "email")))
-        deliveries = db.session.scalars(select(Delivery.id).where(Delivery.channel == "email")).all()
+        statuses = Counter(
+            db.session.scalars(select(Delivery.status).where(Delivery.channel == "email"))
+        )
+        deliveries = db.session.scalars(
+            select(Delivery.id).where(Delivery.channel == "email")
+        ).all()
     assert alerts == keys and alerts >= 3
     assert statuses == Counter({"sent": len(deliveries)}), statuses
     assert killed_while_sending >= KILLS - 1

@@ -47,7 +47,13 @@ BATCH = 2000
 SEEDED_TABLES = frozenset({"category"})
 #: Instance files that are never copied: databases (they are the tables) and lock files.
 SKIPPED_SUFFIXES = (
-    ".sqlite3", ".sqlite3-journal", ".sqlite3-wal", ".sqlite3-shm", ".db", ".lock", ".partial"
+    ".sqlite3",
+    ".sqlite3-journal",
+    ".sqlite3-wal",
+    ".sqlite3-shm",
+    ".db",
+    ".lock",
+    ".partial",
 )
 
 
@@ -161,9 +167,12 @@ def backup(path: str, *, instance_path: str | None = None) -> BackupSummary:
     if engine.dialect.name == "postgresql":
         options["isolation_level"] = "REPEATABLE READ"
     try:
-        with engine.connect().execution_options(**options) as connection, zipfile.ZipFile(
-            partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True
-        ) as archive:
+        with (
+            engine.connect().execution_options(**options) as connection,
+            zipfile.ZipFile(
+                partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True
+            ) as archive,
+        ):
             summary.revision = current_revision(connection)
             if summary.revision is None:
                 raise BackupError(
@@ -212,7 +221,9 @@ def read_manifest(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
     try:
         manifest = json.loads(archive.read("manifest.json"))
     except KeyError:
-        raise BackupError(f"'{name}' is not a ProcureHub backup (it has no manifest.json).") from None
+        raise BackupError(
+            f"'{name}' is not a ProcureHub backup (it has no manifest.json)."
+        ) from None
     except ValueError:
         raise BackupError(f"'{name}' has a damaged manifest.json; it cannot be restored.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -46,5 +46,7 @@ def configure(fmt: str, level: str = "INFO") -> None:
 
 
 def init_app(app: Flask) -> None:
-    fmt = (app.config.get("LOG_FORMAT") or os.environ.get("PROCUREHUB_LOG_FORMAT") or "text").lower()
+    fmt = (
+        app.config.get("LOG_FORMAT") or os.environ.get("PROCUREHUB_LOG_FORMAT") or "text"
+    ).lower()
     configure(fmt, app.config.get("LOG_LEVEL") or os.environ.get("PROCUREHUB_LOG_LEVEL") or "INFO")

@@ -11,6 +11,7 @@ config.py) and the hub carries on as soon as the database is back; nothing is ca
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -41,14 +42,10 @@ class DatabaseUnavailable(ServiceUnavailable):
 def database_unavailable(exc: Exception) -> Any:
     # The kind of failure only (no SQL, no parameters: they may hold personal data).
     log.error("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
-    try:
+    with contextlib.suppress(Exception):  # the connection is already gone; drop it
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection is already gone; drop it
-        pass
-    try:
+    with contextlib.suppress(Exception):
         db.session.remove()
-    except Exception:  # noqa: BLE001
-        pass
     # The error page shows who is signed in, which needs the database: show it as signed out.
     g._login_user = AnonymousUserMixin()
     error = DatabaseUnavailable()

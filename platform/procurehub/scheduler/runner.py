@@ -24,7 +24,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
-
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
