@@ -106,21 +106,6 @@ def test_restored_hub_equals_the_original(full_hub, runner, tmp_path, target, di
         assert new_id > highest
 
 
-def test_an_archive_is_portable_json_lines_with_its_revision(full_hub, runner, tmp_path):
-    archive = tmp_path / "b.zip"
-    assert runner.invoke(["backup", str(archive)]).exit_code == 0
-    with zipfile.ZipFile(archive) as z:
-        manifest = json.loads(z.read("manifest.json"))
-        names = [t["name"] for t in manifest["tables"]]
-        # parents before children: a council before its contracts, a contract's upload first
-        assert names.index("council") < names.index("contract")
-        assert names.index("upload") < names.index("contract")
-        first = json.loads(z.read("tables/contract.jsonl").splitlines()[0])
-    assert manifest["format"] == "procurehub-backup" and manifest["revision"]
-    assert isinstance(first["end_date"], str)  # ISO dates, decimals as text: nothing rounded
-    assert first["value_total"] is None or isinstance(first["value_total"], str)
-
-
 def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(app, runner, tmp_path):
     with app.app_context():
         council("S12000050", "North Lanarkshire Council")
@@ -138,10 +123,23 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(app, runner, t
     assert canonical_dump(url) == before
 
 
-def test_a_damaged_archive_changes_nothing(full_hub, runner, tmp_path):
+def test_the_archive_is_json_lines_in_order_and_a_damaged_one_changes_nothing(
+    full_hub, runner, tmp_path
+):
     url, original = full_hub
     archive = tmp_path / "b.zip"
     assert runner.invoke(["backup", str(archive)]).exit_code == 0
+    with zipfile.ZipFile(archive) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        names = [t["name"] for t in manifest["tables"]]
+        first = json.loads(z.read("tables/contract.jsonl").splitlines()[0])
+    # parents before children: a council before its contracts, a contract's upload first
+    assert names.index("council") < names.index("contract")
+    assert names.index("upload") < names.index("contract")
+    assert manifest["format"] == "procurehub-backup" and manifest["revision"]
+    assert isinstance(first["end_date"], str)  # ISO dates, decimals as text: nothing rounded
+    assert first["value_total"] is None or isinstance(first["value_total"], str)
+
     damaged = tmp_path / "damaged.zip"
     with zipfile.ZipFile(archive) as src, zipfile.ZipFile(damaged, "w") as dst:
         for item in src.infolist():
