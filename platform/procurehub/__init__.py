@@ -19,8 +19,10 @@ from procurehub import (
     alignment,
     api,
     audit,
+    backup,
     contracts,
     demo,
+    operations,
     registers,
     scheduler,
     web,
@@ -61,6 +63,7 @@ def create_app(
     init_plugins(app, plugins)
     init_database(app)
     api.init_app(app)
+    operations.init_app(app)
     web.init_app(app)
     accounts.init_app(app)
     audit.init_app(app)
@@ -71,4 +74,5 @@ def create_app(
     scheduler.init_app(app)
     workstreams.init_app(app)
     demo.init_app(app)
+    backup.init_app(app)
     return app

@@ -85,6 +85,9 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
         "SMTP_STARTTLS": _bool(env.get("PROCUREHUB_SMTP_STARTTLS"), False),
         "MAIL_FROM": env.get("PROCUREHUB_MAIL_FROM") or "procurehub@localhost",
         "ALERT_INTERVAL_MINUTES": int(env.get("PROCUREHUB_ALERT_INTERVAL_MINUTES") or 15),
+        "ALERT_CLAIM_TIMEOUT_MINUTES": float(
+            env.get("PROCUREHUB_ALERT_CLAIM_TIMEOUT_MINUTES") or 15
+        ),
         "BASE_URL": env.get("PROCUREHUB_BASE_URL") or "http://127.0.0.1:5000",
         "ALLOW_PRIVATE_WEBHOOKS": _bool(env.get("PROCUREHUB_ALLOW_PRIVATE_WEBHOOKS"), False),
         "API_TITLE": "ProcureHub API",

@@ -51,10 +51,20 @@ def smtp_settings() -> channels.SmtpSettings | None:
     )
 
 
+def claim_timeout() -> timedelta:
+    """How long a claim may stay `sending` before a later run takes it again (a crashed run).
+
+    `ALERT_CLAIM_TIMEOUT_MINUTES` (default 15): longer than any one send can take, so a run
+    still sending is never overtaken.
+    """
+    minutes = current_app.config.get("ALERT_CLAIM_TIMEOUT_MINUTES")
+    return CLAIM_TIMEOUT if minutes is None else timedelta(minutes=float(minutes))
+
+
 def _claimable(now: datetime) -> Any:
     return or_(
         and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
-        and_(Delivery.status == "sending", Delivery.claimed_at < now - CLAIM_TIMEOUT),
+        and_(Delivery.status == "sending", Delivery.claimed_at < now - claim_timeout()),
     )
 
 

@@ -30,6 +30,11 @@ ERROR_WORDS: dict[int, tuple[str, str]] = {
         "Go back to the page you were on and use its buttons and links.",
     ),
     413: ("The file is too large", "Upload a smaller file."),
+    503: (
+        "ProcureHub is unavailable just now",
+        "ProcureHub cannot reach its database just now, so nothing was read or changed. Try "
+        "again in a minute; if it keeps happening, tell your ProcureHub administrator.",
+    ),
     500: (
         "Sorry, something went wrong",
         "ProcureHub could not finish this, and nothing you did caused it. Try again in a few "
