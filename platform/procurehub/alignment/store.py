@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import chain
 from typing import Any, NamedTuple
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, text, update
 
@@ -185,6 +185,7 @@ class AlignmentRunner:
             else renewal_items_in(self.scope, self.as_of)
         )
         self._tokens: dict[int, str] = {}
+        self._identities_of: dict[int, str] = {}
         self._alive: list[RenewalItem] = []
         items = self._tap(items)
         self._load_existing()
@@ -233,9 +234,11 @@ class AlignmentRunner:
         Tokens are kept by ``id(item)``: every item is read before the engine yields its first
         opportunity, and `_alive` holds them all, so no id is reused during the run.
         """
-        tokens, alive = self._tokens, self._alive
+        tokens, identities, alive = self._tokens, self._identities_of, self._alive
         for item in items:
-            tokens[id(item)] = member_token(item)
+            token = member_token(item)
+            tokens[id(item)] = token
+            identities[id(item)] = token[:_IDENTITY_END]
             alive.append(item)
             yield item
 
@@ -262,7 +265,7 @@ class AlignmentRunner:
             )
         )
         #: identity -> ids of the open stored opportunities holding it (built when needed)
-        self._by_member: dict[str, list[int]] | None = None
+        self._by_member: _Holders | None = None
 
     def _read_states(self, stmt: Any) -> None:
         legacy: list[int] = []
@@ -291,35 +294,31 @@ class AlignmentRunner:
             return self.legacy.get(state.id, ())
         return (t[:_IDENTITY_END] for t in state.index.split())
 
-    def _holders(self) -> dict[str, list[int]]:
+    def _holders(self, seen: set[int]) -> _Holders:
         if self._by_member is None:
-            by_member: dict[str, list[int]] = defaultdict(list)
-            for state in self.state.values():
-                if state.status in CLOSED_STATUSES:
-                    continue
-                opp_id = state.id
-                for identity in self._identities(state):
-                    by_member[identity].append(opp_id)
-            self._by_member = by_member
+            self._by_member = _Holders(
+                (state.id, state.category, self._identities(state))
+                for state in self.state.values()
+                if state.status not in CLOSED_STATUSES
+            )
+            for stored_id in seen:
+                self._by_member.taken(stored_id)
         return self._by_member
 
+    def _see(self, seen: set[int], stored_id: int) -> None:
+        seen.add(stored_id)
+        if self._by_member is not None:
+            self._by_member.taken(stored_id)
+
     def _continuation(self, opp: Opportunity, seen: set[int]) -> int | None:
-        """The stored opportunity this set continues: most shared members, same category group."""
-        by_member = self._holders()
-        tokens = self._tokens
-        identities = (tokens[id(m)][:_IDENTITY_END] for m in opp.members)
-        # counted in C: dense hubs share members widely
-        counted = Counter(chain.from_iterable(filter(None, map(by_member.get, identities))))
-        state = self.state
-        shared = [
-            (count, -opp_id)
-            for opp_id, count in counted.items()
-            if opp_id not in seen and state[opp_id].category == opp.category
-        ]
-        if not shared:
+        """The stored opportunity this set continues: most shared members (ties: the lowest
+        id), same category group, not already taken this run; None when it shares fewer than
+        half of the set's members and fewer than two."""
+        identities = map(self._identities_of.__getitem__, map(id, opp.members))
+        found = self._holders(seen).most_shared(identities, opp.category)
+        if found is None:
             return None
-        count, negative_id = max(shared)
-        best = -negative_id
+        best, count = found
         return best if count * 2 >= len(opp.members) or count >= 2 else None
 
     # ------------------------------------------------------------------ writing
@@ -354,7 +353,7 @@ class AlignmentRunner:
                     continue
                 refresh.append((stored_id, opp, index, True))
                 result.changed += 1
-            seen.add(stored_id)
+            self._see(seen, stored_id)
             if self.on_opportunity:
                 self.on_opportunity(opp, stored_id)
         if unchanged:
@@ -391,13 +390,11 @@ class AlignmentRunner:
                     }
                 )
                 self.by_key[opp.key] = stored_id
-                seen.add(stored_id)
+                self._see(seen, stored_id)
                 result.created += 1
                 if self.on_opportunity:
                     self.on_opportunity(opp, stored_id)
-            db.session.execute(
-                insert(OpportunityMember.__table__).execution_options(render_nulls=True), members
-            )
+            _insert_members(members)
             db.session.execute(insert(OpportunityEvent.__table__), events)
         db.session.flush()
 
@@ -455,21 +452,22 @@ class AlignmentRunner:
         }
 
     @staticmethod
-    def _member_rows(members: Iterable[RenewalItem], stored_id: int) -> list[dict[str, Any]]:
+    def _member_rows(members: Iterable[RenewalItem], stored_id: int) -> list[tuple[Any, ...]]:
+        """Member rows as tuples in `MEMBER_COLUMNS` order (see `_insert_members`)."""
         return [
-            {
-                "opportunity_id": stored_id,
-                "source": m.source,
-                "source_id": m.source_id,
-                "council_code": m.council_code,
-                "category": m.category,
-                "reference": m.reference,
-                "title": m.title,
-                "end_date": m.end_date,
-                "max_end_date": m.max_end_date,
-                "value": m.value,
-                "interest": m.collaboration_interest or "unknown",
-            }
+            (
+                stored_id,
+                m.source,
+                m.source_id,
+                m.council_code,
+                m.category,
+                m.reference,
+                m.title,
+                m.end_date,
+                m.max_end_date,
+                m.value,
+                m.collaboration_interest or "unknown",
+            )
             for m in members
         ]
 
@@ -484,9 +482,9 @@ class AlignmentRunner:
         "members_changed", "dates_changed", "found_again". A few statements per batch, not
         several per opportunity.
         """
-        stale: list[dict[str, Any]] = []
+        stale: list[tuple[int, str, int]] = []
         wiped: list[int] = []
-        member_rows: list[dict[str, Any]] = []
+        member_rows: list[tuple[Any, ...]] = []
         events: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for stored_id, opp, index, continued in found:
@@ -505,7 +503,7 @@ class AlignmentRunner:
                     for token in old_tokens:
                         if token not in new:
                             source, source_id = _split_identity(token[:_IDENTITY_END])
-                            stale.append({"o": stored_id, "s": source, "i": source_id})
+                            stale.append((stored_id, source, source_id))
                 old_ids = {t[:_IDENTITY_END] for t in old_tokens}
             new_ids = {t[:_IDENTITY_END] for t in index}
             if continued or old_ids != new_ids:
@@ -554,21 +552,12 @@ class AlignmentRunner:
                 decision_deadline=opp.decision_deadline,
             )
         members = OpportunityMember.__table__
-        if stale:
-            db.session.execute(
-                members.delete().where(
-                    members.c.opportunity_id == bindparam("o"),
-                    members.c.source == bindparam("s"),
-                    members.c.source_id == bindparam("i"),
-                ),
-                stale,
-            )
+        _delete_members(stale)
         for start in range(0, len(wiped), 900):
             db.session.execute(
                 members.delete().where(members.c.opportunity_id.in_(wiped[start : start + 900]))
             )
-        if member_rows:
-            db.session.execute(insert(members).execution_options(render_nulls=True), member_rows)
+        _insert_members(member_rows)
         opportunities = StoredOpportunity.__table__
         db.session.execute(
             opportunities.update().where(opportunities.c.id == bindparam("b_id")), updates
@@ -713,3 +702,166 @@ def run_alignment(
 ) -> RunResult:
     """Align the hub (or, with `categories`, only their groups) and store what is found."""
     return AlignmentRunner(as_of, on_opportunity=on_opportunity, categories=categories).run()
+
+
+MEMBER_COLUMNS = (
+    "opportunity_id",
+    "source",
+    "source_id",
+    "council_code",
+    "category",
+    "reference",
+    "title",
+    "end_date",
+    "max_end_date",
+    "value",
+    "interest",
+)
+
+
+def _driver_sql(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """One executemany straight through the driver, in the session's transaction.
+
+    Member rows are the bulk of what a dense run writes (a changed opportunity's rows that
+    differ: tens of thousands per upload on a dense hub); SQLAlchemy's per-row parameter
+    processing cost more than the INSERT itself. `?` becomes `%s` for psycopg.
+    """
+    connection = db.session.connection()
+    if connection.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    connection.exec_driver_sql(sql, rows)
+
+
+def _insert_members(rows: list[tuple[Any, ...]]) -> None:
+    """Insert member rows (tuples in `MEMBER_COLUMNS` order), as SQLAlchemy would bind them:
+    on SQLite dates as ISO text and amounts as floats (its `Date` and `Numeric` storage)."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "sqlite":
+        rows = [
+            (*r[:7], _sqlite_date(r[7]), _sqlite_date(r[8]), _sqlite_number(r[9]), r[10])
+            for r in rows
+        ]
+    marks = ", ".join("?" * len(MEMBER_COLUMNS))
+    for start in range(0, len(rows), 10_000):
+        _driver_sql(
+            f"INSERT INTO opportunity_member ({', '.join(MEMBER_COLUMNS)}) VALUES ({marks})",
+            rows[start : start + 10_000],
+        )
+
+
+def _delete_members(keys: list[tuple[int, str, int]]) -> None:
+    """Delete member rows by (opportunity id, source, source id): the unique key."""
+    for start in range(0, len(keys), 10_000):
+        _driver_sql(
+            "DELETE FROM opportunity_member WHERE opportunity_id = ? AND source = ? "
+            "AND source_id = ?",
+            keys[start : start + 10_000],
+        )
+
+
+def _sqlite_date(value: Any) -> str | None:
+    if value is None:
+        return None
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _sqlite_number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def open_holders(categories: Iterable[str]) -> _Holders:
+    """Which active opportunities of these categories hold each item (from their member
+    indexes; member rows are read only for opportunities stored before the index)."""
+    wanted = sorted(set(categories))
+    rows: list[tuple[int, str, str | None]] = []
+    for start in range(0, len(wanted), 900):
+        rows.extend(
+            db.session.connection().execute(
+                select(
+                    StoredOpportunity.id, StoredOpportunity.category, StoredOpportunity.member_index
+                ).where(
+                    StoredOpportunity.active.is_(True),
+                    StoredOpportunity.category.in_(wanted[start : start + 900]),
+                )
+            )
+        )
+    legacy: dict[int, list[str]] = {opp_id: [] for opp_id, _c, index in rows if index is None}
+    ids = sorted(legacy)
+    for start in range(0, len(ids), 900):
+        for opp_id, source, source_id in db.session.connection().execute(
+            select(
+                OpportunityMember.opportunity_id,
+                OpportunityMember.source,
+                OpportunityMember.source_id,
+            ).where(OpportunityMember.opportunity_id.in_(ids[start : start + 900]))
+        ):
+            legacy[opp_id].append(f"{source}:{source_id}")
+    return _Holders(
+        (
+            opp_id,
+            category,
+            legacy[opp_id] if index is None else [t[:_IDENTITY_END] for t in index.split()],
+        )
+        for opp_id, category, index in rows
+    )
+
+
+class _Holders:
+    """Which open stored opportunities hold each item, for finding continuations.
+
+    A dense hub's items sit in dozens of opportunities each, so counting the holders of every
+    member of every changed set one by one (a Counter) was most of an upload's recompute;
+    here each item's holders are a NumPy array of opportunity positions, and one set's shared
+    counts are a single `bincount` over their concatenation. Positions follow the ids, so the
+    first maximum is the lowest id.
+    """
+
+    def __init__(self, opportunities: Iterable[tuple[int, str, Iterable[str]]]) -> None:
+        ids: list[int] = []
+        categories: list[int] = []
+        self.category_code: dict[str, int] = {}
+        lists: dict[str, list[int]] = defaultdict(list)
+        sizes: list[int] = []
+        for position, (opp_id, category, identities) in enumerate(
+            sorted(opportunities, key=lambda o: o[0])
+        ):
+            ids.append(opp_id)
+            categories.append(self.category_code.setdefault(category, len(self.category_code)))
+            size = 0
+            for identity in identities:
+                lists[identity].append(position)
+                size += 1
+            sizes.append(size)
+        self.ids = ids
+        self.sizes = np.array(sizes, dtype=np.int64)
+        self.position = {opp_id: position for position, opp_id in enumerate(ids)}
+        self.category = np.array(categories, dtype=np.int32)
+        self.arrays = {k: np.array(v, dtype=np.int32) for k, v in lists.items()}
+        self.unseen = np.ones(len(ids), dtype=bool)
+
+    def taken(self, opp_id: int) -> None:
+        """This opportunity was found again or continued this run: no other set takes it."""
+        position = self.position.get(opp_id)
+        if position is not None:
+            self.unseen[position] = False
+
+    def counts(self, identities: Iterable[str]) -> Any:
+        """Members shared with each opportunity (by position), a NumPy array; None if none."""
+        arrays = [a for a in map(self.arrays.get, identities) if a is not None]
+        if not arrays:
+            return None
+        return np.bincount(np.concatenate(arrays), minlength=len(self.ids))
+
+    def most_shared(self, identities: Iterable[str], category: str) -> tuple[int, int] | None:
+        """(opportunity id, members shared) of the best unseen holder in `category`."""
+        code = self.category_code.get(category)
+        if code is None:
+            return None
+        counts = self.counts(identities)
+        if counts is None:
+            return None
+        counts[~(self.unseen & (self.category == code))] = 0
+        best = int(counts.argmax())
+        count = int(counts[best])
+        return (self.ids[best], count) if count else None
