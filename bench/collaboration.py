@@ -129,6 +129,8 @@ def main() -> None:
         client.plan()
         per_upload = []
         found = []
+        load_start = os.getloadavg()[0]
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         for i, path in enumerate(paths):
             t = time.perf_counter()
@@ -140,6 +142,8 @@ def main() -> None:
         plan = client.plan()
         plan_s = time.perf_counter() - t
         total = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
+        load_end = os.getloadavg()[0]
         client.close()
         with app.app_context():
             from sqlalchemy import func, select
@@ -165,6 +169,8 @@ def main() -> None:
     print(f"  active opportunities after the last upload: {opportunities:,}")
     print(f"  tender plan: {plan_s:.2f} s ({len(plan['waves'])} waves holding {placed:,} "
           f"contracts, {len(plan['alone']):,} alone)")  # fmt: skip
+    print(f"  CPU time of this process: {cpu:.2f} s (with the test client the server's work is "
+          f"in it); load average {load_start:.1f} -> {load_end:.1f}")  # fmt: skip
     print(f"collaboration: {total:.2f} s for {args.councils} uploads and the plan (target < 10 s)")
 
 

@@ -59,6 +59,11 @@ class Opportunity(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_run_id: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    #: What the alignment wrote into `members`, one token per member row in member order:
+    #: ``source:source_id:FACTS`` (FACTS: 8 hex digits hashing the row's details). It lets a
+    #: run tell an unchanged opportunity, and the member rows that differ, without reading the
+    #: member rows back. NULL for rows stored before it existed (the next run rewrites those).
+    member_index: Mapped[str | None] = mapped_column(Text)
 
     members: Mapped[list[OpportunityMember]] = relationship(
         back_populates="opportunity", cascade="all, delete-orphan", order_by="OpportunityMember.id"

@@ -17,13 +17,14 @@ opportunity (the closest match), then the lowest id.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import select
 
 from procurehub import exports
 from procurehub.accounts.service import council_names
@@ -31,7 +32,6 @@ from procurehub.alignment.engine import CategorySettings
 from procurehub.alignment.models import (
     AlignmentRun,
     Opportunity,
-    OpportunityMember,
     TenderWave,
 )
 from procurehub.alignment.plan import (
@@ -43,7 +43,12 @@ from procurehub.alignment.plan import (
     earliest_joint_start,
     plan_json,
 )
-from procurehub.alignment.store import category_settings, group_scope, renewal_items_in
+from procurehub.alignment.store import (
+    category_settings,
+    group_scope,
+    open_holders,
+    renewal_items_in,
+)
 from procurehub.extensions import db
 from procurehub.plugins import RenewalItem
 from procurehub.renewal_dates import add_months
@@ -174,64 +179,24 @@ def wave_states(waves: Sequence[Wave]) -> dict[str, WaveState]:
 def wave_opportunities(waves: Sequence[Wave]) -> dict[str, int | None]:
     """The stored opportunity each wave comes from (rule: module docstring).
 
-    Reads only the member rows of the waves' own items (by item, in chunks), then the sizes of
-    the opportunities holding them: never every member of every opportunity.
+    Reads the active opportunities of the waves' groups, one row each: their member indexes
+    say which items they hold (no member row is read; a dense hub has hundreds of thousands),
+    and each wave's shared counts are one `bincount` (see `store.open_holders`).
     """
     if not waves:
         return {}
-    by_source: dict[str, set[int]] = defaultdict(set)
+    holders = open_holders({w.category for w in waves})
+    found: dict[str, int | None] = {}
     for wave in waves:
-        for item in wave.items:
-            by_source[str(item.source)].add(int(item.source_id))
-    categories = sorted({w.category for w in waves})
-    holders: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for source, ids in by_source.items():
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 900):
-            rows = db.session.connection().execute(
-                select(
-                    OpportunityMember.opportunity_id,
-                    OpportunityMember.source,
-                    OpportunityMember.source_id,
-                )
-                .join(Opportunity, OpportunityMember.opportunity_id == Opportunity.id)
-                .where(
-                    Opportunity.active.is_(True),
-                    Opportunity.category.in_(categories),
-                    OpportunityMember.source == source,
-                    OpportunityMember.source_id.in_(ordered[start : start + 900]),
-                )
-            )
-            for opp_id, member_source, source_id in rows:
-                holders[(member_source, source_id)].append(opp_id)
-    counts_of: dict[str, Counter[int]] = {}
-    candidates: set[int] = set()
-    for wave in waves:
-        counts: Counter[int] = Counter()
-        for item in wave.items:
-            counts.update(holders.get((str(item.source), int(item.source_id)), ()))
-        if counts:
-            top = max(counts.values())
-            counts = Counter({o: n for o, n in counts.items() if n == top})
-            candidates.update(counts)
-        counts_of[wave.id] = counts
-    sizes: dict[int, int] = {}
-    ordered_candidates = sorted(candidates)
-    for start in range(0, len(ordered_candidates), 900):
-        sizes.update(
-            (opp_id, count)
-            for opp_id, count in db.session.connection().execute(
-                select(OpportunityMember.opportunity_id, func.count())
-                .where(
-                    OpportunityMember.opportunity_id.in_(ordered_candidates[start : start + 900])
-                )
-                .group_by(OpportunityMember.opportunity_id)
-            )
-        )
-    return {
-        wave_id: min(counts, key=lambda o: (-counts[o], sizes.get(o, 0), o)) if counts else None
-        for wave_id, counts in counts_of.items()
-    }
+        counts = holders.counts(f"{item.source}:{item.source_id}" for item in wave.items)
+        top = 0 if counts is None else int(counts.max())
+        if top == 0:
+            found[wave.id] = None
+            continue
+        best = np.flatnonzero(counts == top)  # positions follow the ids
+        # the smallest such opportunity (the closest match), then the lowest id
+        found[wave.id] = holders.ids[int(best[int(np.argmin(holders.sizes[best]))])]
+    return found
 
 
 def find_wave(wave_id: str, as_of: date) -> Wave | None:
