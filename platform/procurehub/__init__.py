@@ -20,6 +20,7 @@ from procurehub import (
     api,
     audit,
     contracts,
+    dashboard,
     demo,
     registers,
     scheduler,
@@ -70,5 +71,6 @@ def create_app(
     alerts.init_app(app)
     scheduler.init_app(app)
     workstreams.init_app(app)
+    dashboard.init_app(app)
     demo.init_app(app)
     return app

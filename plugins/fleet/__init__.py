@@ -16,7 +16,7 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import cli, demo, routes, views
+from . import cli, dashboard, demo, routes, views
 
 plugin = tk.Plugin(
     key="fleet",
@@ -28,4 +28,5 @@ plugin = tk.Plugin(
     cli=cli.cli,
     label_names=("vehicle", "vehicles"),
     demo=demo.load_demo,
+    dashboard_panels=dashboard.dashboard_panels,
 )
