@@ -37,8 +37,13 @@ def dashboard_panels(user: Any) -> Iterator[tk.Panel]:
             result = service.appraise_stored(case)
         except AppraisalError:
             items.append(
-                tk.PanelItem(label, url, "Cannot be appraised as it stands: open it to see why",
-                             "Needs work", "orange")
+                tk.PanelItem(
+                    label,
+                    url,
+                    "Cannot be appraised as it stands: open it to see why",
+                    "Needs work",
+                    "orange",
+                )
             )
             continue
         preferred = result.preferred

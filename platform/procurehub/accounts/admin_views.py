@@ -270,7 +270,9 @@ def user_active(user_id: int) -> Any:
     return redirect(url_for("admin_pages.users"), 303)
 
 
-def _council_form(council: Council | None, values: dict[str, str], errors: list, status: int) -> Any:
+def _council_form(
+    council: Council | None, values: dict[str, str], errors: list, status: int
+) -> Any:
     return (
         render_template(
             "admin/council_form.html",
@@ -335,9 +337,7 @@ def _tokens_page(
             "admin/tokens.html",
             tokens=accounts.tokens(),
             users=list(
-                db.session.scalars(
-                    select(User).where(User.active.is_(True)).order_by(User.email)
-                )
+                db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.email))
             ),
             new_token=new_token,
             errors=errors or [],

@@ -189,8 +189,14 @@ def update_council(
     council.region = (region or "").strip()[:100] or None
     changes = audit.diff(before, {"name": council.name, "region": council.region})
     if changes:
-        audit.record("update", "council", council.code, user=actor, council_code=council.code,
-                     changes=changes)
+        audit.record(
+            "update",
+            "council",
+            council.code,
+            user=actor,
+            council_code=council.code,
+            changes=changes,
+        )
     return council
 
 
@@ -229,8 +235,9 @@ def update_user(
     user.roles = roles
     changes = audit.diff(before, {"name": user.name, "council": council.code, "roles": roles})
     if changes:
-        audit.record("update", "user", user.id, user=actor, council_code=council.code,
-                     changes=changes)
+        audit.record(
+            "update", "user", user.id, user=actor, council_code=council.code, changes=changes
+        )
     return changes
 
 

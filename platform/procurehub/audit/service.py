@@ -96,7 +96,9 @@ def audit_query(filters: dict[str, Any]) -> Any:
         if filters.get(name):
             stmt = stmt.where(column == filters[name])
     if filters.get("date_from"):
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(filters["date_from"], datetime.min.time()))
+        stmt = stmt.where(
+            AuditEvent.at >= datetime.combine(filters["date_from"], datetime.min.time())
+        )
     if filters.get("date_to"):
         end = datetime.combine(filters["date_to"] + timedelta(days=1), datetime.min.time())
         stmt = stmt.where(AuditEvent.at < end)
@@ -107,9 +109,7 @@ def export_rows(stmt: Any, council_names: dict[str, str]) -> Any:
     """Audit events as export rows (EXPORT_COLUMNS), oldest first, streamed."""
     import json
 
-    for event in db.session.scalars(
-        stmt.order_by(AuditEvent.id).execution_options(yield_per=2000)
-    ):
+    for event in db.session.scalars(stmt.order_by(AuditEvent.id).execution_options(yield_per=2000)):
         yield [
             event.id,
             event.at,
@@ -118,7 +118,7 @@ def export_rows(stmt: Any, council_names: dict[str, str]) -> Any:
             event.object_type,
             event.object_id,
             event.council_code,
-            council_names.get(event.council_code or "", None),
+            council_names.get(event.council_code or ""),
             event.upload_id,
             json.dumps(event.changes or {}, ensure_ascii=False, sort_keys=True),
         ]

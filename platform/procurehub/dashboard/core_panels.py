@@ -163,9 +163,7 @@ def _last_upload(council: Council) -> Panel:
         )
     links.append(upload_link)
     state = "was refused: nothing was stored" if refused else "was stored"
-    problems = (
-        f" {plural(rejected, 'row')} had problems." if rejected else " No row had a problem."
-    )
+    problems = f" {plural(rejected, 'row')} had problems." if rejected else " No row had a problem."
     return Panel(
         "Your last register upload",
         roles=("officer",),
@@ -285,9 +283,7 @@ def coordinator_panels(user: Any) -> Iterator[Panel]:
     yield _stale_registers(today)
 
 
-def _opportunities_by_urgency(
-    today: date, names: dict[str, str], labels: dict[str, str]
-) -> Panel:
+def _opportunities_by_urgency(today: date, names: dict[str, str], labels: dict[str, str]) -> Panel:
     stmt = select(Opportunity).where(
         Opportunity.active.is_(True), Opportunity.status.not_in(CLOSED_STATUSES)
     )
@@ -359,9 +355,7 @@ def _unread_alerts(user: Any) -> Panel:
     count = feed.unread_count(user)
     rows = db.session.scalars(
         select(Delivery)
-        .where(
-            Delivery.user_id == user.id, Delivery.channel == "inbox", Delivery.read_at.is_(None)
-        )
+        .where(Delivery.user_id == user.id, Delivery.channel == "inbox", Delivery.read_at.is_(None))
         .order_by(Delivery.id.desc())
         .limit(SHOWN)
     )
@@ -465,7 +459,9 @@ def _jobs() -> Panel:
         select(JobRun.job_id, func.max(JobRun.id).label("id")).group_by(JobRun.job_id).subquery()
     )
     runs = list(
-        db.session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job_id))
+        db.session.scalars(
+            select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job_id)
+        )
     )
     runs.sort(key=lambda r: (r.status != "failed", r.job_id))  # failures first
     colours = {"ok": "green", "failed": "red", "running": "blue"}
@@ -496,9 +492,7 @@ def _jobs() -> Panel:
 def _recent_changes() -> Panel:
     names = council_names()
     since = date.today() - timedelta(days=7)
-    week = db.session.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.at >= since)
-    ) or 0
+    week = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.at >= since)) or 0
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(SHOWN))
     items = [
         PanelItem(
