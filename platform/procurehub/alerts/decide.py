@@ -426,8 +426,9 @@ def decide(as_of: date, names: Mapping[str, str] | None = None) -> Decided:
                         sent_at=now if status == "sent" else None,
                     )
                     .on_conflict_do_nothing(index_elements=["alert_id", "subscription_id"])
-                )
-                if status == "sent" and inserted.rowcount == 1:
+                    .returning(Delivery.id)
+                ).scalar()
+                if status == "sent" and inserted is not None:  # None: another run made it
                     to_inbox += 1
     db.session.commit()
     return Decided(created, to_inbox)
