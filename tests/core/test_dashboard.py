@@ -136,6 +136,7 @@ def test_officer_sees_their_councils_endings_upload_gaps_and_actions(hub: Any, c
         "Your last register upload",
         "Data to complete",
         "To act on",
+        "Bulky waste service",  # the waste plugin's panel, through the same seam
     ]
     # Ending soon: its own council's only, linked, named by council.
     assert f'href="/contracts/{hub.config["soon_id"]}">Food waste treatment</a>' in officer
@@ -153,6 +154,8 @@ def test_officer_sees_their_councils_endings_upload_gaps_and_actions(hub: Any, c
     assert "Food waste treatment with Glasgow City Council" in officer or "with Glasgow City Council" in officer
     assert "Overdue" in officer
     assert ">S12000049<" not in officer  # names, never bare codes
+    assert "North Lanarkshire Council has not recorded its bulky waste service yet" in officer
+    assert 'href="/waste/bulky/profiles/new">Record a profile' in officer
 
 
 def test_coordinator_sees_opportunities_overdue_first_alerts_and_stale_registers(
@@ -197,7 +200,7 @@ def test_a_user_with_several_roles_sees_each_roles_panels_once(hub: Any, client:
     order = [html.index(f'id="section-{r}"') for r in ("officer", "coordinator", "admin")]
     assert order == sorted(order)
     titles = panel_titles(html)
-    assert len(titles) == len(set(titles)) == 11
+    assert len(titles) == len(set(titles)) == 12
 
 
 def test_other_roles_panels_are_not_shown(hub: Any, client: Any) -> None:
