@@ -19,7 +19,14 @@ AS_OF = date(2026, 11, 22)
 
 
 def result(**values: Any) -> AlertRunResult:
-    base = {"as_of": AS_OF, "opportunities": 0, "new_alerts": 0, "sent": 0, "retrying": 0, "failed": 0}
+    base = {
+        "as_of": AS_OF,
+        "opportunities": 0,
+        "new_alerts": 0,
+        "sent": 0,
+        "retrying": 0,
+        "failed": 0,
+    }
     return AlertRunResult(**{**base, **values})
 
 
@@ -32,7 +39,12 @@ def result(**values: Any) -> AlertRunResult:
             "delivered 39 alerts (39 to alerts inboxes).",
         ),
         (
-            {"opportunities": 1, "new_alerts": 3, "sent": 3, "delivered": {"email": 2, "inbox": 1, "webhook": 1}},
+            {
+                "opportunities": 1,
+                "new_alerts": 3,
+                "sent": 3,
+                "delivered": {"email": 2, "inbox": 1, "webhook": 1},
+            },
             "Alerts as of 2026-11-22: 1 opportunity; 3 new alerts; "
             "delivered 4 alerts (1 to an alerts inbox, 2 by e-mail, 1 by webhook).",
         ),
@@ -61,8 +73,13 @@ def hub(app: Any) -> Any:
     with app.app_context():
         nlc = council("S12000050", "North Lanarkshire Council")
         gcc = council("S12000049", "Glasgow City Council")
-        contract(nlc, reference="N", category="waste.food", end_date=date(2027, 3, 31),
-                 extension_periods_months=[12, 12])
+        contract(
+            nlc,
+            reference="N",
+            category="waste.food",
+            end_date=date(2027, 3, 31),
+            extension_periods_months=[12, 12],
+        )
         contract(gcc, reference="G", category="waste.food", end_date=date(2028, 6, 30))
         for email in ("one@gcc.example", "two@gcc.example"):
             coordinator = user(email, "S12000049", "coordinator")

@@ -55,10 +55,15 @@ def test_the_form_starts_with_no_workstream_or_the_roles_own(
 def test_no_two_categories_read_alike(hub: Any, client: Any) -> None:
     sign_in(client, "coord@gcc.example")
     html = client.get("/alerts/subscriptions").get_data(as_text=True)
-    form = html[html.index('id="categories"') : html.index("</select>", html.index('id="categories"'))]
+    form = html[
+        html.index('id="categories"') : html.index("</select>", html.index('id="categories"'))
+    ]
     labels = re.findall(r"<option [^>]*>([^<]+)</option>", form)
     assert len(labels) == len(set(labels))
-    assert "Fleet management system (Fleet)" in labels and "Fleet management system (Digital)" in labels
+    assert (
+        "Fleet management system (Fleet)" in labels
+        and "Fleet management system (Digital)" in labels
+    )
     assert "Cars" in labels  # labels only one workstream uses stay as they are
 
 
@@ -98,13 +103,23 @@ def test_service_messages_name_things_in_words(hub: Any) -> None:
         coordinator = get_user("coord@gcc.example")
         cases = [
             ({"workstream": "parking", "channel": "inbox"}, "Choose a workstream from the list: "),
-            ({"workstream": "waste", "categories": ["waste.nope"], "channel": "inbox"}, "1 of the chosen categories is not known to the hub"),
             (
-                {"workstream": "waste", "categories": ["fleet.cars", "digital.fleet_management_system"], "channel": "inbox"},
+                {"workstream": "waste", "categories": ["waste.nope"], "channel": "inbox"},
+                "1 of the chosen categories is not known to the hub",
+            ),
+            (
+                {
+                    "workstream": "waste",
+                    "categories": ["fleet.cars", "digital.fleet_management_system"],
+                    "channel": "inbox",
+                },
                 "“Cars” is a category of the Fleet workstream; “Fleet management system” is a category "
                 "of the Digital workstream, not of Waste. Choose only Waste categories, or change the workstream.",
             ),
-            ({"workstream": "waste", "councils": ["S99"], "channel": "inbox"}, "No council has the code S99"),
+            (
+                {"workstream": "waste", "councils": ["S99"], "channel": "inbox"},
+                "No council has the code S99",
+            ),
         ]
         for data, message in cases:
             with pytest.raises(SubscriptionError) as raised:
@@ -134,7 +149,12 @@ def test_the_webhook_secret_is_at_the_top_with_a_copy_button(hub: Any, client: A
     token = sign_in(client, "coord@gcc.example")
     response = client.post(
         "/alerts/subscriptions",
-        data={"workstream": "waste", "channel": "webhook", "webhook_url": "http://127.0.0.1:9/h", "csrf_token": token},
+        data={
+            "workstream": "waste",
+            "channel": "webhook",
+            "webhook_url": "http://127.0.0.1:9/h",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.browser
 def hub(app: Any) -> Any:
     with app.app_context():
         councils = collaboration()
-        contract(councils["S12000050"], reference="NLC-1", title="Residual waste treatment",
-                 end_date=date.today().replace(year=date.today().year + 1))
+        contract(
+            councils["S12000050"],
+            reference="NLC-1",
+            title="Residual waste treatment",
+            end_date=date.today().replace(year=date.today().year + 1),
+        )
         user("manager@nlc.example", "S12000050", "network_manager")
         user("lead@nlc.example", "S12000050", "digital_lead")
     return app
@@ -37,7 +41,11 @@ def sign_in(page: Any, live_server: str, email: str) -> None:
 def on_screen(page: Any, locator: Any) -> bool:
     """Wholly inside the window as the page opens, without scrolling."""
     box = locator.bounding_box()
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= page.viewport_size["height"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,13 +95,19 @@ def test_admin_adds_a_user_issues_a_token_once_and_revokes_it(
         page.get_by_label("First password (optional)").fill("a long enough password")
         page.get_by_role("button", name="Add the user").click()
         page.wait_for_url("**/admin/users")
-        assert page.get_by_text("Added new.officer@glasgow.example (Glasgow City Council).").is_visible()
+        assert page.get_by_text(
+            "Added new.officer@glasgow.example (Glasgow City Council)."
+        ).is_visible()
         row = page.locator("table#users tr", has_text="new.officer@glasgow.example")
-        assert "Procurement officer" in row.inner_text() and "Glasgow City Council" in row.inner_text()
+        assert (
+            "Procurement officer" in row.inner_text() and "Glasgow City Council" in row.inner_text()
+        )
 
         page.get_by_role("link", name="API tokens").first.click()
         page.wait_for_url("**/admin/tokens")
-        page.get_by_label("Whose token").select_option(label="new.officer@glasgow.example (Glasgow City Council)")
+        page.get_by_label("Whose token").select_option(
+            label="new.officer@glasgow.example (Glasgow City Council)"
+        )
         page.get_by_label("What it is for (optional)").fill("Finance export")
         page.get_by_role("button", name="Create the token").click()
         field = page.get_by_label("API token")

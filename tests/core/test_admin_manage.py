@@ -126,14 +126,47 @@ def test_admin_adds_a_user_who_can_then_sign_in(hub: Any, client: Any) -> None:
 @pytest.mark.parametrize(
     "data,message,field",
     [
-        ({"email": "", "council": "S12000050", "roles": ["officer"]}, "Enter the person's e-mail address", "email"),
-        ({"email": "a@b.example", "council": "", "roles": ["officer"]}, "Choose the person's council", "council"),
+        (
+            {"email": "", "council": "S12000050", "roles": ["officer"]},
+            "Enter the person's e-mail address",
+            "email",
+        ),
+        (
+            {"email": "a@b.example", "council": "", "roles": ["officer"]},
+            "Choose the person's council",
+            "council",
+        ),
         ({"email": "a@b.example", "council": "S12000050"}, "Choose at least one role", "roles"),
-        ({"email": "not an address", "council": "S12000050", "roles": ["officer"]}, "is not an e-mail address", "email"),
-        ({"email": OFFICER, "council": "S12000050", "roles": ["officer"]}, "already exists", "email"),
-        ({"email": "a@b.example", "council": "S99\x00", "roles": ["officer"]}, "No council with code", "council"),
-        ({"email": "a@b.example", "council": "S12000050", "roles": ["officer"], "password": "short"}, "at least 10 characters", "password"),
-        ({"email": "a@b.example", "council": "S12000050", "roles": ["emperor"]}, "Choose at least one role", "roles"),
+        (
+            {"email": "not an address", "council": "S12000050", "roles": ["officer"]},
+            "is not an e-mail address",
+            "email",
+        ),
+        (
+            {"email": OFFICER, "council": "S12000050", "roles": ["officer"]},
+            "already exists",
+            "email",
+        ),
+        (
+            {"email": "a@b.example", "council": "S99\x00", "roles": ["officer"]},
+            "No council with code",
+            "council",
+        ),
+        (
+            {
+                "email": "a@b.example",
+                "council": "S12000050",
+                "roles": ["officer"],
+                "password": "short",
+            },
+            "at least 10 characters",
+            "password",
+        ),
+        (
+            {"email": "a@b.example", "council": "S12000050", "roles": ["emperor"]},
+            "Choose at least one role",
+            "roles",
+        ),
     ],
 )
 def test_a_wrong_user_form_says_what_to_fix_and_stores_nothing(
@@ -154,7 +187,10 @@ def test_admin_changes_roles_and_council_with_before_and_after(hub: Any, client:
     sign_in(client)
     officer = user_id(hub, OFFICER)
     page = client.get(f"/admin/users/{officer}").get_data(as_text=True)
-    assert 'value="S12000050" selected' in page and 'id="role-officer" name="roles" type="checkbox" value="officer" checked' in page
+    assert (
+        'value="S12000050" selected' in page
+        and 'id="role-officer" name="roles" type="checkbox" value="officer" checked' in page
+    )
     response = post(
         client,
         f"/admin/users/{officer}",
@@ -169,7 +205,11 @@ def test_admin_changes_roles_and_council_with_before_and_after(hub: Any, client:
         "roles": [["officer"], ["network_manager", "officer"]],
     }
     # Saving the same again changes nothing and records nothing.
-    post(client, f"/admin/users/{officer}", {"name": "Officer A", "council": "S12000049", "roles": ["officer", "network_manager"]})
+    post(
+        client,
+        f"/admin/users/{officer}",
+        {"name": "Officer A", "council": "S12000049", "roles": ["officer", "network_manager"]},
+    )
     assert len(events(hub, "user")) == 1
     assert client.get("/admin/users/999999").status_code == 404
 
@@ -177,12 +217,18 @@ def test_admin_changes_roles_and_council_with_before_and_after(hub: Any, client:
 def test_admin_cannot_lock_themselves_out(hub: Any, client: Any) -> None:
     sign_in(client)
     me = user_id(hub, ADMIN)
-    response = post(client, f"/admin/users/{me}", {"name": "", "council": "S12000050", "roles": ["officer"]})
+    response = post(
+        client, f"/admin/users/{me}", {"name": "", "council": "S12000050", "roles": ["officer"]}
+    )
     assert response.status_code == 400
-    assert "cannot take the administrator role away from yourself" in response.get_data(as_text=True)
+    assert "cannot take the administrator role away from yourself" in response.get_data(
+        as_text=True
+    )
     response = post(client, f"/admin/users/{me}/active", {"active": "no"})
     assert response.status_code == 303
-    assert "You cannot deactivate your own account." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You cannot deactivate your own account." in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
     with hub.app_context():
         assert db.session.get(User, me).active and db.session.get(User, me).is_admin
     assert not events(hub, "user")
@@ -191,7 +237,9 @@ def test_admin_cannot_lock_themselves_out(hub: Any, client: Any) -> None:
 def test_a_deactivated_user_can_neither_sign_in_nor_use_tokens(hub: Any, client: Any) -> None:
     sign_in(client)
     officer = user_id(hub, OFFICER)
-    html = post(client, "/admin/tokens", {"user": str(officer), "name": "export"}).get_data(as_text=True)
+    html = post(client, "/admin/tokens", {"user": str(officer), "name": "export"}).get_data(
+        as_text=True
+    )
     token = re.search(r'id="token-value" value="(phub_[^"]+)"', html).group(1)
     assert hub.test_client().get("/api/v1/contracts", headers=bearer(token)).status_code == 200
     response = post(client, f"/admin/users/{officer}/active", {"active": "no"})
@@ -219,7 +267,9 @@ def test_a_token_is_shown_once_works_and_is_revoked(hub: Any, client: Any) -> No
     assert "<script>" not in html
     assert hub.test_client().get("/api/v1/contracts", headers=bearer(token)).status_code == 200
     listing = client.get("/admin/tokens").get_data(as_text=True)
-    assert token not in listing and "Nightly export" in listing and "coord@glasgow.example" in listing
+    assert (
+        token not in listing and "Nightly export" in listing and "coord@glasgow.example" in listing
+    )
     with hub.app_context():
         stored = db.session.scalar(select(ApiToken))
         assert token not in (stored.token_hash, stored.name)
@@ -236,7 +286,11 @@ def test_a_token_is_shown_once_works_and_is_revoked(hub: Any, client: Any) -> No
 
 @pytest.mark.parametrize(
     "data,message",
-    [({"user": "", "name": "x"}, "Choose whose token it is"), ({"user": "999999", "name": "x"}, "No user 999999"), ({"user": "1", "name": "x" * 101}, "100 characters or fewer")],
+    [
+        ({"user": "", "name": "x"}, "Choose whose token it is"),
+        ({"user": "999999", "name": "x"}, "No user 999999"),
+        ({"user": "1", "name": "x" * 101}, "100 characters or fewer"),
+    ],
 )
 def test_a_wrong_token_form_says_why(hub: Any, client: Any, data: dict, message: str) -> None:
     sign_in(client)
@@ -247,7 +301,11 @@ def test_a_wrong_token_form_says_why(hub: Any, client: Any, data: dict, message:
 
 def test_admin_adds_and_renames_councils_with_the_audit_trail(hub: Any, client: Any) -> None:
     sign_in(client)
-    response = post(client, "/admin/councils/new", {"code": "S12000047", "name": "Fife Council", "region": "East"})
+    response = post(
+        client,
+        "/admin/councils/new",
+        {"code": "S12000047", "name": "Fife Council", "region": "East"},
+    )
     assert response.status_code == 303
     assert "Added Fife Council." in client.get("/admin/users").get_data(as_text=True)
     for data, message in (
@@ -257,12 +315,17 @@ def test_admin_adds_and_renames_councils_with_the_audit_trail(hub: Any, client: 
     ):
         bad = post(client, "/admin/councils/new", data)
         assert bad.status_code == 400 and message in bad.get_data(as_text=True)
-    response = post(client, "/admin/councils/S12000047", {"name": "Fife Council (renamed)", "region": ""})
+    response = post(
+        client, "/admin/councils/S12000047", {"name": "Fife Council (renamed)", "region": ""}
+    )
     assert response.status_code == 303
     created, renamed = events(hub, "council")
     assert created.changes == {"name": [None, "Fife Council"], "region": [None, "East"]}
     assert renamed.action == "update" and renamed.actor == ADMIN
-    assert renamed.changes == {"name": ["Fife Council", "Fife Council (renamed)"], "region": ["East", None]}
+    assert renamed.changes == {
+        "name": ["Fife Council", "Fife Council (renamed)"],
+        "region": ["East", None],
+    }
     assert client.get("/admin/councils/NOPE").status_code == 404
     blank = post(client, "/admin/councils/S12000047", {"name": ""})
     assert blank.status_code == 400 and "A council needs a name." in blank.get_data(as_text=True)

@@ -46,23 +46,34 @@ def hub(app: Any) -> Any:
         admin = db.session.scalar(select(User).where(User.email == ADMIN))
         for i in range(120):
             event = audit.record(
-                "update", "widget", f"w-{i}", user=admin, council_code="S12000049",
+                "update",
+                "widget",
+                f"w-{i}",
+                user=admin,
+                council_code="S12000049",
                 changes={"n": [i, i + 1]},
             )
             db.session.flush()
             db.session.execute(
                 update(AuditEvent)
                 .where(AuditEvent.id == event.id)
-                .values(at=datetime(2025, 1, 1, 12) + (datetime(2025, 1, 2) - datetime(2025, 1, 1)) * i)
+                .values(
+                    at=datetime(2025, 1, 1, 12) + (datetime(2025, 1, 2) - datetime(2025, 1, 1)) * i
+                )
             )
         for i in range(120, 123):
             event = audit.record(
-                "update", "widget", f"w-{i}", council_code="S12000050",
-                changes={"title": ["=HYPERLINK(\"http://evil\")", "+1"]},
+                "update",
+                "widget",
+                f"w-{i}",
+                council_code="S12000050",
+                changes={"title": ['=HYPERLINK("http://evil")', "+1"]},
             )
             db.session.flush()
             db.session.execute(
-                update(AuditEvent).where(AuditEvent.id == event.id).values(at=datetime(2026, 3, 5, 9))
+                update(AuditEvent)
+                .where(AuditEvent.id == event.id)
+                .values(at=datetime(2026, 3, 5, 9))
             )
         audit.record("update", "formula", "=SUM(A1:A9)", council_code="S12000050")
         db.session.commit()
@@ -98,8 +109,12 @@ def test_filters_by_person_council_dates_and_keeps_them_across_pages(hub: Any, c
         ).get_data(as_text=True)
     )
     assert feb == ["w-33", "w-32", "w-31"]
-    html = client.get("/admin/audit?object_type=widget&council=S12000050&date_from=2026-01-01").get_data(as_text=True)
-    assert rows(html) == ["w-122", "w-121", "w-120"] and "Glasgow" not in html.split('id="audit"')[1]
+    html = client.get(
+        "/admin/audit?object_type=widget&council=S12000050&date_from=2026-01-01"
+    ).get_data(as_text=True)
+    assert (
+        rows(html) == ["w-122", "w-121", "w-120"] and "Glasgow" not in html.split('id="audit"')[1]
+    )
     assert "North Lanarkshire Council" in html.split('id="audit"')[1]
 
 
@@ -111,7 +126,9 @@ def test_filters_by_person_council_dates_and_keeps_them_across_pages(hub: Any, c
         ("user=somebody", "Choose a person from the list"),
     ],
 )
-def test_a_filter_not_understood_is_said_and_ignored(hub: Any, client: Any, query: str, message: str) -> None:
+def test_a_filter_not_understood_is_said_and_ignored(
+    hub: Any, client: Any, query: str, message: str
+) -> None:
     sign_in(client)
     response = client.get("/admin/audit?object_type=widget&" + query)
     assert response.status_code == 200
@@ -144,7 +161,9 @@ def test_export_has_every_matching_event_neutralised(hub: Any, client: Any) -> N
     # A cell that starts like a formula is text in both formats, never a formula.
     text = client.get("/admin/audit/export.csv?object_type=formula").get_data(as_text=True)
     assert "'=SUM(A1:A9)" in text and ",=SUM" not in text
-    book = load_workbook(io.BytesIO(client.get("/admin/audit/export.xlsx?object_type=formula").data))
+    book = load_workbook(
+        io.BytesIO(client.get("/admin/audit/export.xlsx?object_type=formula").data)
+    )
     cell = book.active.cell(row=2, column=6)
     assert cell.value == "=SUM(A1:A9)" and cell.data_type == "s"
 

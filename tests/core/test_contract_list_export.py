@@ -35,7 +35,7 @@ def hub(app: Any) -> Any:
                 category="waste.food",
                 end_date=date(2028, 1, 1),
             )
-        contract(councils["S12000050"], reference="NLC-1", title="=HYPERLINK(\"http://x\")")
+        contract(councils["S12000050"], reference="NLC-1", title='=HYPERLINK("http://x")')
     return app
 
 
@@ -55,7 +55,7 @@ def test_buttons_export_what_the_filters_select(hub: Any, client: Any) -> None:
 
     response = client.get(links["csv"])
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert 'filename=contracts-S12000049-' in response.headers["Content-Disposition"]
+    assert "filename=contracts-S12000049-" in response.headers["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(table) == 60  # all of them, though the page shows 50
     assert {row["council_code"] for row in table} == {"S12000049"}
@@ -72,7 +72,9 @@ def test_a_formula_looking_title_is_text_in_every_format(hub: Any, client: Any) 
     sign_in(client)
     text = client.get("/contracts/export.csv?council=S12000050").get_data(as_text=True)
     assert "'=HYPERLINK" in text
-    sheet = load_workbook(io.BytesIO(client.get("/contracts/export.xlsx?council=S12000050").data)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get("/contracts/export.xlsx?council=S12000050").data)
+    ).active
     titles = [c for c in sheet[2] if c.value and str(c.value).startswith("=")]
     assert titles and all(c.data_type == "s" for c in titles)
 

@@ -77,8 +77,19 @@ def hub(app: Any) -> Any:
             end_date=TODAY + timedelta(days=60),
             supplier_name="Acme Ltd",
         )
-        contract(nlc, reference="NLC-LATER", title="Street cleansing", end_date=TODAY.replace(year=TODAY.year + 4))
-        contract(nlc, reference="NLC-NOEND", title="Clinical waste", category="waste.clinical", end_date=None)
+        contract(
+            nlc,
+            reference="NLC-LATER",
+            title="Street cleansing",
+            end_date=TODAY.replace(year=TODAY.year + 4),
+        )
+        contract(
+            nlc,
+            reference="NLC-NOEND",
+            title="Clinical waste",
+            category="waste.clinical",
+            end_date=None,
+        )
         contract(nlc, reference="NLC-UNC", title="Something", category="unclassified")
         contract(
             councils["S12000049"],
@@ -87,8 +98,15 @@ def hub(app: Any) -> Any:
             category="waste.food",
             end_date=TODAY + timedelta(days=30),
         )
-        opportunity("opp-late", "waste.food", ["S12000050", "S12000049"], TODAY - timedelta(days=10))
-        opportunity("opp-later", "waste.garden", ["S12000049", "S12000050"], TODAY.replace(year=TODAY.year + 3))
+        opportunity(
+            "opp-late", "waste.food", ["S12000050", "S12000049"], TODAY - timedelta(days=10)
+        )
+        opportunity(
+            "opp-later",
+            "waste.garden",
+            ["S12000049", "S12000050"],
+            TODAY.replace(year=TODAY.year + 3),
+        )
         db.session.add(
             Upload(
                 council_id=nlc.id,
@@ -98,7 +116,9 @@ def hub(app: Any) -> Any:
                     "created": 4,
                     "updated": 1,
                     "rejected": 2,
-                    "errors": [{"row": 7, "column": "End date", "message": "“31/02/2027” is not a date"}],
+                    "errors": [
+                        {"row": 7, "column": "End date", "message": "“31/02/2027” is not a date"}
+                    ],
                 },
                 created_at=datetime.now() - timedelta(days=3),
             )
@@ -151,7 +171,10 @@ def test_officer_sees_their_councils_endings_upload_gaps_and_actions(hub: Any, c
     assert re.search(r'href="/contracts/\d+/edit">Clinical waste</a>', officer)
     assert 'href="/contracts/unclassified?council=S12000050"' in officer
     # Open items: the opportunity its council is part of, overdue, with the other council named.
-    assert "Food waste treatment with Glasgow City Council" in officer or "with Glasgow City Council" in officer
+    assert (
+        "Food waste treatment with Glasgow City Council" in officer
+        or "with Glasgow City Council" in officer
+    )
     assert "Overdue" in officer
     assert ">S12000049<" not in officer  # names, never bare codes
     assert "North Lanarkshire Council has not recorded its bulky waste service yet" in officer
@@ -169,7 +192,9 @@ def test_coordinator_sees_opportunities_overdue_first_alerts_and_stale_registers
         "Unread alerts",
         "Registers not refreshed for 6 months",
     ]
-    opportunities = coordinator.split('data-panel="Opportunities by urgency"')[1].split("data-panel=")[0]
+    opportunities = coordinator.split('data-panel="Opportunities by urgency"')[1].split(
+        "data-panel="
+    )[0]
     late, later = opportunities.index("Food waste treatment"), opportunities.index("Garden waste")
     assert late < later and "Overdue" in opportunities[late:later]
     assert "Glasgow City Council and North Lanarkshire Council" in opportunities
@@ -184,7 +209,9 @@ def test_admin_sees_people_jobs_failures_first_and_recent_changes(hub: Any, clie
     sign_in(client, ADMIN)
     admin = section(dashboard(client), "admin")
     assert panel_titles(admin) == ["Users and councils", "Scheduled jobs", "Recent changes"]
-    assert 'href="/admin/users/new">Add a user' in admin and 'href="/admin/tokens">API tokens' in admin
+    assert (
+        'href="/admin/users/new">Add a user' in admin and 'href="/admin/tokens">API tokens' in admin
+    )
     jobs = admin.split('data-panel="Scheduled jobs"')[1].split("data-panel=")[0]
     assert jobs.index("core.alerts") < jobs.index("core.alignment")  # the failure first
     assert "RuntimeError: boom" in jobs and "ds_tag--red" in jobs
