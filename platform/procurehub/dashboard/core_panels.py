@@ -124,7 +124,7 @@ def _ending_soon(council: Council, today: date) -> Panel:
 def _last_upload(council: Council) -> Panel:
     upload = db.session.scalar(
         select(Upload)
-        .where(Upload.council_id == council.id)
+        .where(Upload.council_id == council.id, Upload.kind == "contracts")  # a register
         .order_by(Upload.created_at.desc(), Upload.id.desc())
         .limit(1)
     )
@@ -389,7 +389,7 @@ def stale_councils(today: date) -> list[tuple[Council, Any]]:
     last = dict(
         db.session.execute(
             select(Upload.council_id, func.max(Upload.created_at))
-            .where(Upload.status == "stored")
+            .where(Upload.status == "stored", Upload.kind == "contracts")
             .group_by(Upload.council_id)
         ).all()
     )
