@@ -21,6 +21,7 @@ from procurehub import (
     audit,
     backup,
     contracts,
+    dashboard,
     demo,
     operations,
     registers,
@@ -73,6 +74,7 @@ def create_app(
     alerts.init_app(app)
     scheduler.init_app(app)
     workstreams.init_app(app)
+    dashboard.init_app(app)
     demo.init_app(app)
     backup.init_app(app)
     return app

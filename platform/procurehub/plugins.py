@@ -54,6 +54,51 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class PanelItem:
+    """One line of a dashboard panel: `text` (a link when `url` is given), an optional
+    `detail` under it and an optional `tag` (a short status word in a coloured label)."""
+
+    text: str
+    url: str | None = None
+    detail: str | None = None
+    tag: str | None = None
+    tag_colour: str = "grey"
+
+
+@dataclass(frozen=True)
+class PanelFigure:
+    """A headline number of a dashboard panel, e.g. `PanelFigure(12, "vehicle variations")`."""
+
+    value: Any
+    label: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A box on the dashboard people land on after signing in.
+
+    `roles`: the roles it is for; the dashboard shows it, under the first of the user's roles it
+    names, to users with one of them (empty: every signed-in user). `order` sorts panels within
+    a role (smaller first). The body is drawn by the core from `figures` (headline numbers,
+    shown first), `text` and `items`; `empty` is said when there are no items. `links` are
+    (label, url) pairs under the body, e.g. the page to act on. A panel needing more than that
+    names a `template` of its own, rendered with `panel` and `context`.
+    """
+
+    title: str
+    roles: tuple[str, ...] = ()
+    order: int = 50
+    figures: Sequence[PanelFigure] = ()
+    text: str | None = None
+    items: Sequence[PanelItem] = ()
+    empty: str | None = None
+    links: Sequence[tuple[str, str]] = ()
+    template: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class JobSpec:
     """A scheduled job: the scheduler registers it under the id `<plugin>.<name>`.
 
@@ -126,6 +171,9 @@ class Plugin:
       workstream is classified into it even when its category is unclear.
     - `demo`: called by `procurehub demo` (inside the app context, after the demo councils,
       users and contracts are loaded) to add the workstream's own demo data.
+    - `dashboard_panels`: callable(user) yielding the `Panel`s this workstream adds to the
+      dashboard of a signed-in user (called on each visit, inside the request; return only
+      the panels for the user's roles, the core shows each under its role).
     """
 
     key: str
@@ -139,6 +187,7 @@ class Plugin:
     renewal_items: Callable[[date], Iterable[RenewalItem]] | None = None
     label_names: Sequence[str] = ()
     demo: Callable[[], None] | None = None
+    dashboard_panels: Callable[[Any], Iterable[Panel]] | None = None
 
     def category_key(self, short_key: str) -> str:
         return f"{self.key}.{short_key}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import cli, demo, routes, service, views
+from . import cli, dashboard, demo, routes, service, views
 
 plugin = tk.Plugin(
     key="digital",
@@ -28,4 +28,5 @@ plugin = tk.Plugin(
     renewal_items=service.renewal_items,
     label_names=("ICT", "IT", "information technology", "technology"),
     demo=demo.load_demo,
+    dashboard_panels=dashboard.dashboard_panels,
 )

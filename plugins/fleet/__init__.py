@@ -16,7 +16,7 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import cli, demo, routes, vehicles, views
+from . import cli, dashboard, demo, routes, vehicles, views
 
 plugin = tk.Plugin(
     key="fleet",
@@ -29,4 +29,5 @@ plugin = tk.Plugin(
     label_names=("vehicle", "vehicles"),
     renewal_items=vehicles.renewal_items,
     demo=demo.load_demo,
+    dashboard_panels=dashboard.dashboard_panels,
 )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from procurehub import toolkit as tk
 
-from . import cli, demo, routes, views
+from . import cli, dashboard, demo, routes, views
 
 plugin = tk.Plugin(
     key="waste",
@@ -24,4 +24,5 @@ plugin = tk.Plugin(
     cli=cli.cli,
     label_names=("refuse", "recycling", "cleansing"),
     demo=demo.load_demo,
+    dashboard_panels=dashboard.dashboard_panels,
 )

@@ -76,7 +76,7 @@ def sign_in(page, base, email):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/contracts")
+    page.wait_for_url(base + "/dashboard")  # signing in lands on the dashboard
 
 
 def test_waste_manager_records_compares_and_coordinator_models(hub, live_server, page):

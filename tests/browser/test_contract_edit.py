@@ -38,6 +38,8 @@ def test_officer_marks_a_contract_open_to_collaboration(hub, live_server, page):
     page.get_by_label("E-mail address").fill("officer@nlc.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server + "/dashboard")  # signing in lands on the dashboard
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contracts").click()
     page.wait_for_url(live_server + "/contracts")
 
     page.locator("table#contracts").get_by_role("link", name="Residual waste treatment").click()

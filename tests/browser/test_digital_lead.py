@@ -46,7 +46,7 @@ def test_digital_lead_builds_the_housing_business_case(hub, live_server, page):
     page.get_by_label("E-mail address").fill("lead@edinburgh.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/contracts$"))
+    page.wait_for_url(re.compile(r"/dashboard$"))  # signing in lands on the dashboard
 
     page.get_by_role("link", name="Digital systems").click()
     page.wait_for_url("**/digital/systems")

@@ -88,7 +88,7 @@ def sign_in(page: Any, live_server: str, email: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server + "/contracts")
+    page.wait_for_url(live_server + "/dashboard")  # signing in lands on the dashboard
 
 
 def test_coordinator_reviews_an_opportunity_and_gets_alerts(hub, live_server, page):

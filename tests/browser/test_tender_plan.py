@@ -47,7 +47,7 @@ def test_coordinator_plans_a_joint_tender(hub: Any, live_server: str, page: Any)
     page.get_by_label("E-mail address").fill("lead@gcc.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server + "/contracts")
+    page.wait_for_url(live_server + "/dashboard")  # signing in lands on the dashboard
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Tender plan").click()
     page.wait_for_url(re.compile(r".*/tender-plan$"))
     switch = page.get_by_role("navigation", name="Workstreams")

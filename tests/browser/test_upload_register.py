@@ -99,7 +99,7 @@ def sign_in(page: Any, live_server: str, email: str) -> None:
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server + "/contracts")
+    page.wait_for_url(live_server + "/dashboard")  # signing in lands on the dashboard
 
 
 def count(page: Any, key: str) -> str:
@@ -109,7 +109,10 @@ def count(page: Any, key: str) -> str:
 def test_officer_uploads_fixes_and_maps_a_register(hub, live_server, page, tmp_path):
     register = register_workbook(tmp_path)
     sign_in(page, live_server, "officer@nlc.example")
-    page.get_by_role("link", name="Upload a register").click()
+    # The navigation's link (the dashboard's "last upload" panel has one too).
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Upload a register"
+    ).click()
     page.wait_for_url(live_server + "/registers/upload")
     assert page.get_by_role(
         "link", name="Download the blank register template (.xlsx)"

@@ -143,7 +143,7 @@ def test_users_page_lists_users_councils_and_the_cli(hub: Any, client: Any) -> N
         "officer@nlc.example",
         "admin@hub.example",
         "coord@glasgow.example",
-        "coordinator",
+        "Coordinator",  # roles in words, not their keys
         "S12000049",
         "Glasgow City Council",
         "West",

@@ -255,7 +255,10 @@ def test_subscriptions_are_created_and_deleted(hub: Any, client: Any) -> None:
         },
     )
     assert bad.status_code == 400
-    assert "is not a category of the waste workstream" in bad.get_data(as_text=True)
+    error = bad.get_data(as_text=True)
+    # In the users' words: the category's label and the workstreams' titles, never keys.
+    assert "“Cars” is a category of the Fleet workstream, not of Waste" in error
+    assert "fleet.cars" not in error.split('id="subscription-form"')[0]
     hostile = client.post(
         "/alerts/subscriptions",
         data={

@@ -155,7 +155,7 @@ def test_sign_in_requires_csrf_and_right_password(client, two_councils):
         "/sign-in",
         data={"email": "Officer.A@nlc.example", "password": PASSWORD, "csrf_token": token_value},
     )
-    assert ok.status_code == 302 and ok.headers["Location"].endswith("/contracts")
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/dashboard")
     listing = client.get("/contracts")
     assert listing.status_code == 200 and "A-1" in listing.get_data(as_text=True)
 
@@ -193,7 +193,7 @@ def test_open_redirect_after_sign_in_is_refused(client, two_councils):
             "csrf_token": _csrf(page.get_data(as_text=True)),
         },
     )
-    assert r.headers["Location"].endswith("/contracts")
+    assert r.headers["Location"].endswith("/dashboard")  # their own dashboard, never evil.example
 
 
 def test_changes_are_audited_with_before_and_after(app, client, two_councils):

@@ -13,6 +13,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from procurehub.extensions import JSONType, db, utcnow
 
 ROLES = ("officer", "network_manager", "coordinator", "digital_lead", "admin")
+#: Each role in the users' words (pages never show the keys above).
+ROLE_LABELS = {
+    "officer": "Procurement officer",
+    "network_manager": "Fleet / network manager",
+    "coordinator": "Coordinator",
+    "digital_lead": "Digital lead",
+    "admin": "Administrator",
+}
 
 
 

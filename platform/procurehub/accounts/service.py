@@ -39,6 +39,8 @@ def add_council(code: str, name: str, region: str | None = None, *, actor: Any =
         )
     if not name.strip():
         raise AccountError("A council needs a name.")
+    if len(name.strip()) > 200 or len((region or "").strip()) > 100:
+        raise AccountError("A council's name is at most 200 characters, its region 100.")
     if db.session.scalar(select(Council).where(Council.code == code)):
         raise AccountError(f"A council with code {code!r} already exists.")
     council = Council(code=code, name=name.strip(), region=(region or "").strip() or None)
@@ -78,6 +80,8 @@ def add_user(
         raise AccountError(
             f"Unknown role {', '.join(bad) or '(none)'}; choose from {', '.join(ROLES)}."
         )
+    if len(email) > 254 or len(name) > 200:
+        raise AccountError("The e-mail address or name is too long.")
     if db.session.scalar(select(User).where(User.email == email)):
         raise AccountError(f"A user with e-mail {email} already exists.")
     council = get_council(council_code)
@@ -93,7 +97,12 @@ def add_user(
         user.id,
         user=actor,
         council_code=council.code,
-        changes={"email": [None, email], "roles": [None, roles]},
+        changes={
+            "email": [None, email],
+            "name": [None, name],
+            "council": [None, council.code],
+            "roles": [None, roles],
+        },
     )
     return user
 
@@ -112,6 +121,11 @@ def get_user(email: str) -> User:
 
 def create_token(user: User, name: str = "", *, actor: Any = None) -> str:
     """Issue a token; the caller shows it once. Only its digest is stored."""
+    name = name.strip()
+    if len(name) > 100:
+        raise AccountError("Say what the token is for in 100 characters or fewer.")
+    if not user.is_active:
+        raise AccountError(f"{user.email} is deactivated: reactivate them before issuing a token.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(user=user, name=name, token_hash=ApiToken.digest(token))
     db.session.add(record)
@@ -134,7 +148,12 @@ def revoke_token(token_id: int, *, actor: Any = None) -> None:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         audit.record(
-            "revoke", "api_token", record.id, user=actor, council_code=record.user.council.code
+            "revoke",
+            "api_token",
+            record.id,
+            user=actor,
+            council_code=record.user.council.code,
+            changes={"user": [record.user.email, record.user.email], "revoked": [False, True]},
         )
 
 
@@ -153,3 +172,100 @@ def user_for_token(token: str) -> User | None:
 # ---------------------------------------------------------------------------- helpers
 def council_names() -> dict[str, str]:
     return dict(db.session.execute(select(Council.code, Council.name)).all())
+
+
+# ---------------------------------------------------------------------------- administration
+def update_council(
+    code: str, *, name: str, region: str | None = None, actor: Any = None
+) -> Council:
+    """Rename a council or change its region (its code never changes: it keys every record)."""
+    council = get_council(code)
+    if not name.strip():
+        raise AccountError("A council needs a name.")
+    if len(name.strip()) > 200 or len((region or "").strip()) > 100:
+        raise AccountError("A council's name is at most 200 characters, its region 100.")
+    before = {"name": council.name, "region": council.region}
+    council.name = name.strip()[:200]
+    council.region = (region or "").strip()[:100] or None
+    changes = audit.diff(before, {"name": council.name, "region": council.region})
+    if changes:
+        audit.record(
+            "update",
+            "council",
+            council.code,
+            user=actor,
+            council_code=council.code,
+            changes=changes,
+        )
+    return council
+
+
+def get_user_by_id(user_id: int) -> User:
+    user = db.session.get(User, user_id) if 0 < user_id < 2**63 else None
+    if user is None:
+        raise AccountError(f"No user {user_id}.")
+    return user
+
+
+def update_user(
+    user: User,
+    *,
+    name: str,
+    council_code: str,
+    roles: Iterable[str],
+    actor: Any = None,
+) -> dict[str, list[Any]]:
+    """Change a user's name, council and roles; returns the audited changes ({} if none).
+
+    An administrator cannot take the administrator role away from themselves, so the hub is
+    never left without someone who can give it back.
+    """
+    roles = sorted(set(roles))
+    bad = [r for r in roles if r not in ROLES]
+    if bad or not roles:
+        raise AccountError(
+            "Choose at least one role." if not bad else f"Unknown role {', '.join(bad)}."
+        )
+    if actor is not None and actor.id == user.id and "admin" not in roles:
+        raise AccountError("You cannot take the administrator role away from yourself.")
+    council = get_council(council_code)
+    before = {"name": user.name, "council": user.council.code, "roles": list(user.roles or [])}
+    user.name = name.strip()[:200]
+    user.council = council
+    user.roles = roles
+    changes = audit.diff(before, {"name": user.name, "council": council.code, "roles": roles})
+    if changes:
+        audit.record(
+            "update", "user", user.id, user=actor, council_code=council.code, changes=changes
+        )
+    return changes
+
+
+def set_user_active(user: User, active: bool, *, actor: Any = None) -> bool:
+    """Deactivate (or reactivate) a user; returns whether anything changed.
+
+    A deactivated user can neither sign in nor use their API tokens. Administrators cannot
+    deactivate themselves.
+    """
+    if actor is not None and actor.id == user.id and not active:
+        raise AccountError("You cannot deactivate your own account.")
+    if bool(user.active) == active:
+        return False
+    user.active = active
+    audit.record(
+        "reactivate" if active else "deactivate",
+        "user",
+        user.id,
+        user=actor,
+        council_code=user.council.code,
+        changes={"active": [not active, active]},
+    )
+    return True
+
+
+def tokens(user: User | None = None) -> list[ApiToken]:
+    """API tokens, newest first (never their secret: only a digest is stored)."""
+    stmt = select(ApiToken).order_by(ApiToken.id.desc())
+    if user is not None:
+        stmt = stmt.where(ApiToken.user_id == user.id)
+    return list(db.session.scalars(stmt))

@@ -117,7 +117,7 @@ def _safe_next(target: str | None) -> str:
         and not target.startswith("//")
     ):
         return target
-    return url_for("contract_pages.contracts")
+    return url_for("dashboard.index")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -134,8 +134,11 @@ def login() -> Any:
 
 @bp.route("/sign-out", methods=["POST"])
 def logout() -> Any:
+    was_signed_in = current_user.is_authenticated
     logout_user()
-    return redirect(url_for("auth.login"))
+    if was_signed_in:
+        flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/health")

@@ -307,8 +307,22 @@ def matches(sub: Subscription, alert: Candidate, regions: dict[str, str | None])
     return not (sub.region and sub.region not in {regions.get(c) for c in alert.councils})
 
 
+@dataclass
+class Decided:
+    """What one deciding run did: alerts new to the hub, and alerts put in inboxes (an inbox
+    delivery needs no sending: it is delivered when it is decided)."""
+
+    new_alerts: int = 0
+    to_inbox: int = 0
+
+
 def decide_alerts(as_of: date, names: Mapping[str, str] | None = None) -> int:
-    """Insert the alerts due as of a date, and their deliveries; returns how many alerts are new.
+    """Insert the alerts due as of a date, and their deliveries; returns how many alerts are new."""
+    return decide(as_of, names).new_alerts
+
+
+def decide(as_of: date, names: Mapping[str, str] | None = None) -> Decided:
+    """Insert the alerts due as of a date, and their deliveries (see `Decided`).
 
     Deliveries are made for every alert that is *currently* true (this run's candidates), not only
     new ones, so a coordinator who subscribes today is told about what is already open. Those
@@ -341,7 +355,7 @@ def decide_alerts(as_of: date, names: Mapping[str, str] | None = None) -> int:
     ):
         delivered.add((alert_id, sub_id))
         targets.add((alert_id, user_id, channel, url if channel == "webhook" else None))
-    created = 0
+    created = to_inbox = 0
     now = utcnow()
     for source in (
         opportunity_candidates(as_of, thresholds, names),
@@ -401,7 +415,7 @@ def decide_alerts(as_of: date, names: Mapping[str, str] | None = None) -> int:
                     status = "pending"
                 else:
                     status = "digest"
-                db.session.execute(
+                inserted = db.session.execute(
                     _insert(Delivery)
                     .values(
                         alert_id=alert_id,
@@ -412,6 +426,9 @@ def decide_alerts(as_of: date, names: Mapping[str, str] | None = None) -> int:
                         sent_at=now if status == "sent" else None,
                     )
                     .on_conflict_do_nothing(index_elements=["alert_id", "subscription_id"])
-                )
+                    .returning(Delivery.id)
+                ).scalar()
+                if status == "sent" and inserted is not None:  # None: another run made it
+                    to_inbox += 1
     db.session.commit()
-    return created
+    return Decided(created, to_inbox)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,9 +32,13 @@ DIGEST_PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 @dataclass
 class DeliveryCounts:
+    """Deliveries (one alert to one subscriber) sent, to retry, failed; `by_channel`: those
+    sent, per channel ("email", "webhook"), each alert of a digest counted once."""
+
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
 
 
 def smtp_settings() -> channels.SmtpSettings | None:
@@ -182,6 +186,7 @@ def _record(
         if error is None:
             delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
             counts.sent += 1
+            counts.by_channel[delivery.channel] = counts.by_channel.get(delivery.channel, 0) + 1
             continue
         delivery.attempts += 1
         delivery.last_error = error.message[:500]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -70,6 +70,7 @@ def _subscriptions_page(
     grouped: dict[str, list[Category]] = {}
     for c in categories:
         grouped.setdefault(c.workstream, []).append(c)
+    labels = option_labels(categories, {key: p.title for key, p in plugins.items()})
     councils = list(db.session.scalars(select(Council).order_by(Council.name)))
     return (
         render_template(
@@ -77,7 +78,7 @@ def _subscriptions_page(
             subs=subs,
             workstreams={key: p.title for key, p in plugins.items()},
             grouped_categories=grouped,
-            category_labels={c.key: c.label for c in categories},
+            category_labels=labels,
             councils=councils,
             council_names={c.code: c.name for c in councils},
             regions=_regions(),
@@ -91,7 +92,7 @@ def _subscriptions_page(
             error_fields={field for field, _ in errors or []},
             values=values
             or {
-                "workstream": next(iter(plugins), ""),
+                "workstream": own_workstream(current_user, plugins),
                 "categories": [],
                 "councils": [],
                 "region": "",
@@ -103,6 +104,33 @@ def _subscriptions_page(
         ),
         status,
     )
+
+
+#: The workstream a role's alerts are usually about; other roles choose one themselves.
+ROLE_WORKSTREAMS = {"network_manager": "fleet", "digital_lead": "digital"}
+
+
+def own_workstream(user: Any, plugins: dict[str, Any]) -> str:
+    """The form's first choice: the workstream of the user's own role, else none (they choose)."""
+    for role in getattr(user, "roles", None) or ():
+        workstream = ROLE_WORKSTREAMS.get(role)
+        if workstream in plugins:
+            return workstream
+    return ""
+
+
+def option_labels(categories: list[Category], titles: dict[str, str]) -> dict[str, str]:
+    """Each category's label, with its workstream's title when another workstream's category
+    has the same label ("Fleet management system (Digital)"), so no two choices read alike."""
+    count: dict[str, int] = {}
+    for c in categories:
+        count[c.label.casefold()] = count.get(c.label.casefold(), 0) + 1
+    return {
+        c.key: f"{c.label} ({titles.get(c.workstream, c.workstream)})"
+        if count[c.label.casefold()] > 1
+        else c.label
+        for c in categories
+    }
 
 
 def _regions() -> list[str]:
@@ -168,12 +196,16 @@ def subscriptions() -> Any:
         db.session.rollback()
         return _subscriptions_page([(_field_of(str(exc)), str(exc))], values, 400)
     if secret:
-        return render_template(
-            "alerts/webhook_secret.html",
-            sub=sub,
-            secret=secret,
-            workstream=enabled_plugins()[sub.workstream].title,
+        response = make_response(
+            render_template(
+                "alerts/webhook_secret.html",
+                sub=sub,
+                secret=secret,
+                workstream=enabled_plugins()[sub.workstream].title,
+            )
         )
+        response.headers["Cache-Control"] = "no-store"
+        return response
     how = {"email": "by e-mail", "webhook": "by webhook", "inbox": "in your alerts inbox"}
     flash(
         f"Subscribed: {_kinds_text(sub.kinds)} for {enabled_plugins()[sub.workstream].title}, "
@@ -206,7 +238,7 @@ def delete(subscription_id: int) -> Any:
 
 
 # ---------------------------------------------------------------------------- inbox
-def _inbox(calendar_url: str | None = None) -> Any:
+def _inbox() -> Any:
     stmt = select(Delivery).where(Delivery.user_id == current_user.id, Delivery.channel == "inbox")
     before = request.args.get("before", type=int)
     if before and 0 < before < 2**62:
@@ -219,7 +251,6 @@ def _inbox(calendar_url: str | None = None) -> Any:
         rows=rows,
         unread=feed.unread_count(current_user),
         older_url=url_for(INBOX_ENDPOINT, before=rows[-1].id) if more else None,
-        calendar_url=calendar_url,
         has_subscriptions=db.session.scalar(
             select(Subscription.id).where(Subscription.user_id == current_user.id).limit(1)
         )
@@ -247,9 +278,17 @@ def mark_all_read() -> Any:
 
 @bp.route("/alerts/calendar", methods=["POST"])
 def calendar_link() -> Any:
+    """A new secret calendar address, shown once, at the top of a page of its own."""
     token = feed.new_calendar_token(current_user)
     db.session.commit()
-    return _inbox(calendar_url=url_for("calendar_feed", token=token, _external=True))
+    response = make_response(
+        render_template(
+            "alerts/calendar_address.html",
+            calendar_url=url_for("calendar_feed", token=token, _external=True),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # ---------------------------------------------------------------------------- navigation

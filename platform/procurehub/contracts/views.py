@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import marshmallow as ma
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -27,6 +27,7 @@ from werkzeug.exceptions import NotFound
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.models import Council
 from procurehub.audit.models import AuditEvent
+from procurehub.contracts.export import FORMATS, write_export
 from procurehub.contracts.fields import (
     COLLABORATION_INTEREST,
     CONTRACT_STATUSES,
@@ -39,7 +40,7 @@ from procurehub.contracts.fields import (
 from procurehub.contracts.models import Contract
 from procurehub.contracts.rules import ContractRuleError
 from procurehub.contracts.schemas import ContractUpdateSchema
-from procurehub.contracts.service import contract_page, update_contract
+from procurehub.contracts.service import contract_page, filtered_contracts, update_contract
 from procurehub.extensions import db
 from procurehub.registers.models import Upload
 from procurehub.web.display import is_absent
@@ -518,9 +519,9 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
-@bp.route("/contracts")
-def contracts() -> Any:
-    args = {
+def _list_args() -> dict[str, Any]:
+    """The contract list's filters from the query string (the page and its exports share them)."""
+    return {
         "council": request.args.get("council", "").strip() or None,
         "workstream": request.args.get("workstream", "").strip() or None,
         "category": request.args.get("category", "").strip() or None,
@@ -528,6 +529,28 @@ def contracts() -> Any:
         "ends_before": _date_arg("ends_before"),
         "q": request.args.get("q", "").strip()[:200] or None,
     }
+
+
+@bp.route("/contracts/export.<fmt>")
+def export(fmt: str) -> Any:
+    """Every contract the list's filters select (not only one page), as CSV, XLSX or OCDS."""
+    if fmt not in FORMATS:
+        raise NotFound("The contract list can be downloaded as .csv, .xlsx or OCDS (.json).")
+    args = _list_args()
+    extension, mimetype = FORMATS[fmt]
+    council = f"-{args['council']}" if args["council"] else ""
+    name = f"contracts{council}-{date.today().isoformat()}{'-ocds' if fmt == 'ocds' else ''}"
+    return send_file(
+        write_export(fmt, filtered_contracts(args)),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"{name}.{extension}",
+    )
+
+
+@bp.route("/contracts")
+def contracts() -> Any:
+    args = _list_args()
     page = contract_page(args, request.args.get("cursor"), 50)
     kept = {k: v for k, v in request.args.items() if k != "cursor"}
     categories = list(
@@ -542,6 +565,7 @@ def contracts() -> Any:
         page=page,
         next_url=url_for("contract_pages.contracts", **kept, cursor=page["next"]) if page["next"] else None,
         args=args,
+        export_urls={fmt: url_for("contract_pages.export", fmt=fmt, **kept) for fmt in FORMATS},
         councils=list(db.session.scalars(select(Council).order_by(Council.name))),
         category_labels={c.key: c.label for c in categories},
         categories=categories,

@@ -59,7 +59,8 @@ def error_words(error: HTTPException) -> tuple[str, str]:
 
 @bp.route("/")
 def index() -> Any:
-    return redirect(url_for("contract_pages.contracts"))
+    """The front page is the signed-in user's dashboard (the contract list is at /contracts)."""
+    return redirect(url_for("dashboard.index"))
 
 
 @bp.route("/favicon.ico")
