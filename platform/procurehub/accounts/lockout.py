@@ -46,11 +46,7 @@ class Lock:
 
     def message(self, now: datetime) -> str:
         minutes = max(1, -(-int((self.until - now).total_seconds()) // 60))  # round up
-        what = (
-            "this account"
-            if self.reason == "account"
-            else "this computer's network address"
-        )
+        what = "this account" if self.reason == "account" else "this network address"
         return (
             f"Too many failed sign-ins for {what}. Try again in {minutes} "
             f"minute{'s' if minutes != 1 else ''} (after {self.until:%H:%M} UTC), or ask your "
@@ -117,6 +113,4 @@ def record_attempt(email: str, address: str, outcome: str, now: datetime | None 
     now = now or utcnow()
     if outcome == FAILURE:
         db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < now - KEEP_ATTEMPTS))
-    db.session.add(
-        SignInAttempt(at=now, email=email[:254], address=address[:64], outcome=outcome)
-    )
+    db.session.add(SignInAttempt(at=now, email=email[:254], address=address[:64], outcome=outcome))
