@@ -6,9 +6,8 @@ Create Date: 2026-11-27 23:11:29.048240
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "52e3962f2e7a"

@@ -14,6 +14,7 @@ from procurehub.extensions import JSONType, db, utcnow
 
 ROLES = ("officer", "network_manager", "coordinator", "digital_lead", "admin")
 
+
 class Council(db.Model):
     __tablename__ = "council"
 

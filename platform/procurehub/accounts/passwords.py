@@ -11,7 +11,8 @@ from functools import cache
 from pathlib import Path
 
 MIN_LENGTH = 12
-MAX_LENGTH = 256  # hashing a megabyte "password" on every sign-in would be a cheap denial of service
+#: Hashing a megabyte "password" at every sign-in would be a cheap denial of service.
+MAX_LENGTH = 256
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from typing import Any
-
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
