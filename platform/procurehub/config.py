@@ -70,7 +70,8 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
     secure_cookies = _bool(env.get("PROCUREHUB_SECURE_COOKIES"), base_url.startswith("https://"))
     settings: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors and statement logs never quote values (names, e-mails)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "MAX_CONTENT_LENGTH": int(
             env.get("PROCUREHUB_MAX_UPLOAD_BYTES", DEFAULT_MAX_CONTENT_LENGTH)
         ),
@@ -115,5 +116,5 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
     if "SECRET_KEY" not in settings:
         settings["SECRET_KEY"] = _secret_key(instance_path)
     if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
     return settings

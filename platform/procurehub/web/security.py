@@ -7,6 +7,10 @@ origin, plus inline `style` attributes (`'unsafe-inline'` in `style-src` only): 
 SVG charts, a few templates and Swagger UI set them. Inline styles cannot run script; see
 docs/security.md for the trade-off.
 
+Logs never carry personal data from the database: SQL parameters are hidden
+(`hide_parameters`, so a failed INSERT of an officer's e-mail is logged without it) and
+SQLAlchemy's result-row debug records are dropped.
+
 Strict-Transport-Security is sent only on requests that arrived over TLS (`request.is_secure`),
 so the embedded http://127.0.0.1 default never tells a browser to insist on HTTPS. Behind a
 reverse proxy that terminates TLS, set `PROCUREHUB_TRUSTED_PROXIES=1` so `X-Forwarded-Proto`
@@ -14,6 +18,8 @@ reverse proxy that terminates TLS, set `PROCUREHUB_TRUSTED_PROXIES=1` so `X-Forw
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -53,7 +59,30 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+class NoResultRows(logging.Filter):
+    """Drop SQLAlchemy's DEBUG records: they print result rows (people's names, e-mails).
+
+    Statement parameters are kept out by `hide_parameters` (config.py); rows have no such
+    switch, so an operator who turns the `sqlalchemy` loggers up to DEBUG still gets
+    statements and timings but never data.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+SQL_LOGGERS = ("sqlalchemy.engine.Engine", "sqlalchemy.engine")
+
+
+def keep_personal_data_out_of_logs() -> None:
+    for name in SQL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NoResultRows) for f in logger.filters):
+            logger.addFilter(NoResultRows())
+
+
 def init_app(app: Flask) -> None:
+    keep_personal_data_out_of_logs()
     app.after_request(add_security_headers)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
