@@ -39,7 +39,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -654,6 +654,14 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
+def table_counts(app: Any) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
 def routes(app: Any) -> list[tuple[Any, str]]:
     return sorted(
         (
@@ -686,6 +694,7 @@ def test_every_route_has_an_expected_outcome(app):
 def test_authorisation_matrix(app, monkeypatch):
     hub = build_hub(app)
     clients = signed_in_clients(app, hub)
+    before = table_counts(app)
     wrong: list[str] = []
     observed: dict[tuple[str, str], dict[str, str]] = {}
     with rolled_back_requests(app, monkeypatch) as attempt:
@@ -723,6 +732,7 @@ def test_authorisation_matrix(app, monkeypatch):
                         f"{method} {path} ({rule.endpoint}) as {role}: expected {expected}, "
                         f"got {outcome} ({response.status_code})"
                     )
+    assert table_counts(app) == before, "a request's changes outlived its rolled-back transaction"
     if DISCOVER:
         for (endpoint, method), outcomes in observed.items():
             print(f"{endpoint!r:50} {method:6} " + " ".join(f"{r}={outcomes[r]}" for r in ROLES))

@@ -2,10 +2,10 @@
 
 The Content Security Policy allows scripts from our own origin only: no inline script, no
 `on*=` handler, no eval. Pages start their behaviour from static files (`procurehub.js`,
-`api-docs.js`, the vendored design system and Swagger UI). Styles also come from our own
-origin, plus inline `style` attributes (`'unsafe-inline'` in `style-src` only): the server-drawn
-SVG charts, a few templates and Swagger UI set them. Inline styles cannot run script; see
-docs/security.md for the trade-off.
+`api-docs.js`, the vendored design system and Swagger UI). Style sheets come from our own
+origin only (`style-src-elem 'self'`: no `<style>` element); `style` attributes are allowed
+(`style-src-attr 'unsafe-inline'`): the server-drawn SVG charts, a few templates and Swagger
+UI set them. Inline styles cannot run script; see docs/security.md for the trade-off.
 
 Logs never carry personal data from the database: SQL parameters are hidden
 (`hide_parameters`, so a failed INSERT of an officer's e-mail is logged without it) and
@@ -28,7 +28,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
+        # style attributes yes (charts, a few templates, Swagger UI); <style> elements no.
+        # Browsers without CSP level 3 read only style-src, where 'unsafe-inline' keeps them
+        # drawing the pages as before.
         "style-src 'self' 'unsafe-inline'",
+        "style-src-elem 'self'",
+        "style-src-attr 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'self'",
