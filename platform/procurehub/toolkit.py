@@ -4,7 +4,9 @@ Plugins reach the core only through these names, so the core can change behind t
 gives the model base and session for a plugin's *own* tables, and services for core data:
 councils and their names, the signed-in user and the authorisation check, audit, exports
 (`write_sheets` with `Marked` cells and `DropDown` lists), the `Id` field of API schemas, the upload safety checks a plugin
-runs before it opens a file (`check_upload`) and renewal items. It never hands out a core ORM
+runs before it opens a file (`check_upload`), renewal items (and `renewals_changed`, so a
+plugin's edit refreshes the opportunities and tender plan of its categories), and the import of
+a plugin's own table the way registers are imported (`RecordSpec`, `import_records`). It never hands out a core ORM
 model.
 """
 
@@ -16,6 +18,7 @@ from flask_login import current_user, login_required
 
 from procurehub.accounts.authz import can_write, require_write
 from procurehub.accounts.service import council_names
+from procurehub.alignment.freshness import renewals_changed
 from procurehub.api.schemas import Id, Money, page_schema
 from procurehub.audit.service import diff as audit_diff
 from procurehub.audit.service import record as record_audit
@@ -31,6 +34,7 @@ from procurehub.exports import (
 )
 from procurehub.extensions import JSONType, db, utcnow
 from procurehub.ingest.extension_terms import parse_extension_terms
+from procurehub.ingest.records import ImportedRecord, MissingColumns, RecordField, RecordSpec
 from procurehub.ingest.safety import RegisterFileError, check_upload, ensure_openpyxl_is_defused
 from procurehub.pagination import keyset_page
 from procurehub.plugins import (
@@ -41,6 +45,13 @@ from procurehub.plugins import (
     Plugin,
     RenewalItem,
     categories_from_csv,
+)
+from procurehub.registers.records import (
+    StoreCounts,
+    echo_import_report,
+    import_exit_code,
+    import_records,
+    import_uploaded_records,
 )
 from procurehub.renewal_dates import add_months, max_end_date
 
@@ -115,18 +126,23 @@ __all__ = [
     "CategorySpec",
     "DropDown",
     "Id",
+    "ImportedRecord",
     "JSONType",
     "JobSpec",
     "MONEY_FORMAT",
     "Marked",
+    "MissingColumns",
     "Model",
     "Money",
     "NavEntry",
     "Parameter",
     "Plugin",
+    "RecordField",
+    "RecordSpec",
     "RegisterFileError",
     "RenewalItem",
     "SheetSpec",
+    "StoreCounts",
     "add_months",
     "audit_diff",
     "can_write",
@@ -137,8 +153,12 @@ __all__ = [
     "council_id",
     "council_names",
     "current_user",
+    "echo_import_report",
     "ensure_openpyxl_is_defused",
     "has_role",
+    "import_exit_code",
+    "import_records",
+    "import_uploaded_records",
     "keyset_page",
     "login_required",
     "max_end_date",
@@ -146,6 +166,7 @@ __all__ = [
     "page_schema",
     "parse_extension_terms",
     "record_audit",
+    "renewals_changed",
     "require_write",
     "session",
     "tender_plan",

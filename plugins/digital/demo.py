@@ -2,7 +2,9 @@
 
 `load_demo()` is called by the core's `procurehub demo` through `plugin.demo`, after the core
 has added its councils and users, inside the same app context; it adds to the session and
-leaves the commit to the caller. It uses whichever councils are in the database: the figures
+leaves the commit to the caller, except North Lanarkshire's inventory, which is loaded as the
+CSV file the council would upload, through the core import (which commits what is in the
+session so far, as any upload does). It uses whichever councils are in the database: the figures
 below are for the six demo councils (illustrative, of the right size for Scottish councils: the
 housing stock is each council's own stock, so Glasgow and Dumfries and Galloway, whose homes
 were transferred to housing associations, run no housing management system), and any other
@@ -14,6 +16,9 @@ costs, are made up for the demo.
 
 from __future__ import annotations
 
+import csv
+import os
+import tempfile
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -204,6 +209,76 @@ def _end(months: int, today: date) -> date:
     return tk.add_months(start, months)
 
 
+def _reference(code: str, category: str, end: date) -> str:
+    return f"{code[-3:]}-{category.split('.')[1][:3].upper()}-{end.year - 5}"
+
+
+#: The council whose inventory the demo loads as an uploaded file (a CSV in its own words),
+#: so `procurehub demo` exercises the upload path too.
+UPLOADED_COUNCIL = "S12000050"
+_UPLOAD_HEADINGS = [
+    "System Type",
+    "Software",
+    "Supplier",
+    "Hosted?",
+    "Annual Licence (£)",
+    "Hosting Costs",
+    "Support & Maintenance",
+    "Other Costs",
+    "One-off Implementation",
+    "No. of Properties",
+    "No. of Vehicles",
+    "Named Users",
+    "Contract Ref",
+    "Start Date",
+    "Contract Expiry",
+    "Extension Options",
+]
+
+
+def _upload_systems(
+    code: str, rows: list[tuple[str, tuple[Any, ...]]], today: date, admin: Any
+) -> dict[str, Any]:
+    """Load a council's systems as the inventory file it would upload (CSV, its headings)."""
+    from .inventory_import import CATEGORY_LABELS, HOSTING_LABELS, import_inventory
+
+    lines = [_UPLOAD_HEADINGS]
+    for category, row in rows:
+        product, vendor, hosting, licence, hosting_cost, support, other, one_off = row[:8]
+        scale, users, months, terms = row[8:]
+        end = _end(months, today)
+        lines.append(
+            [
+                CATEGORY_LABELS[category],
+                product,
+                vendor,
+                HOSTING_LABELS[hosting],
+                f"£{licence:,}",
+                f"£{hosting_cost:,}",
+                f"£{support:,}",
+                f"£{other:,}",
+                f"£{one_off:,}",
+                str(scale) if category == HOUSING else "",
+                str(scale) if category == FLEET else "",
+                str(users),
+                _reference(code, category, end),
+                f"{tk.add_months(end, -60):%d/%m/%Y}",
+                f"{end:%d/%m/%Y}",
+                terms,
+            ]
+        )
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows(lines)
+        report = import_inventory(path, code, user=admin, filename="ict-systems.csv")
+    finally:
+        os.unlink(path)
+    if report.get("status") != "stored":
+        raise RuntimeError(f"the demo inventory of {code} was refused: {report.get('message')}")
+    return report
+
+
 def _system(code: str, category: str, row: tuple[Any, ...], today: date, admin: Any) -> None:
     (
         product,
@@ -235,7 +310,7 @@ def _system(code: str, category: str, row: tuple[Any, ...], today: date, admin: 
             "one_off_cost": Decimal(one_off),
             scale_field: scale,
             "users": users,
-            "contract_reference": f"{code[-3:]}-{category.split('.')[1][:3].upper()}-{end.year - 5}",
+            "contract_reference": _reference(code, category, end),
             "contract_start": tk.add_months(end, -60),
             "contract_end": end,
             "extension_terms": terms,
@@ -262,6 +337,11 @@ def load_demo(today: date | None = None) -> None:
     builder = _DemoBuilder()
     codes = sorted(tk.council_names())
     for index, code in enumerate(codes):
+        if code == UPLOADED_COUNCIL and (code in _HOUSING or code in _FLEET):
+            rows = [(HOUSING, _HOUSING[code])] if code in _HOUSING else []
+            rows += [(FLEET, _FLEET[code])] if code in _FLEET else []
+            _upload_systems(code, rows, today, builder)
+            continue
         if code in _HOUSING:
             _system(code, HOUSING, _HOUSING[code], today, builder)
         if code in _FLEET:

@@ -2,6 +2,8 @@
 
 - `systems`: every council's system inventory (list with `category`, `council`; get, create,
   update, delete). Writes follow the core rule: your own council's systems only.
+- `system-uploads`: POST a council's inventory file (multipart `file`), imported through the
+  core pipeline; the report of `procurehub digital import-systems --json`.
 - `business-cases`: one per system category (list, get, create, update, delete), its
   `appraisal` (the economic case) and `workbook.xlsx` (live formulas). Built by digital leads,
   coordinators and administrators; everyone signed in reads them.
@@ -9,26 +11,32 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from flask import Response
+import marshmallow as ma
+from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import Conflict, NotFound, UnprocessableEntity
 
 from procurehub import toolkit as tk
 
 from . import service
 from .green_book import AppraisalError
+from .inventory_import import import_uploaded_inventory
 from .models import DigitalBusinessCase, DigitalSystem
 from .schemas import (
+    SYSTEM_UPLOAD_BODY,
     AppraisalSchema,
     BusinessCaseSchema,
     BusinessCaseUpdateSchema,
+    InventoryReportSchema,
     SystemPage,
     SystemQuerySchema,
     SystemSchema,
     SystemUpdateSchema,
+    SystemUploadFormSchema,
 )
 
 
@@ -101,6 +109,61 @@ def api_blueprint() -> Blueprint:
         def delete(self, system_id: int) -> None:
             service.delete_system(_system_or_404(system_id), user=tk.current_user)
             tk.session.commit()
+
+    @blp.route("/system-uploads")
+    class SystemUploads(MethodView):
+        @blp.doc(requestBody=SYSTEM_UPLOAD_BODY)
+        @blp.response(201, InventoryReportSchema)
+        @blp.alt_response(
+            200, schema=InventoryReportSchema, description="Dry run: what would happen"
+        )
+        @blp.alt_response(403, description="Not your council's systems")
+        @blp.alt_response(
+            422,
+            description="Nothing stored: the file was refused or rows have errors (the "
+            "report is in `report`)",
+        )
+        def post(self) -> Any:
+            """Upload a council's system inventory as it keeps it (multipart field `file`;
+            .xlsx .xlsm .xls .ods .csv). Systems are matched on category and product, so the
+            same file again changes nothing; systems missing from the file are reported, never
+            deleted. The rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
+            try:
+                form = SystemUploadFormSchema().load(request.form.to_dict())
+            except ma.ValidationError as exc:
+                abort(
+                    422,
+                    message="Some values are not valid; see errors for each field.",
+                    errors=exc.messages,
+                )
+            upload = request.files.get("file")
+            if upload is None or not upload.filename:
+                abort(
+                    422,
+                    message="Send the system inventory as the multipart field 'file'.",
+                    errors={"file": ["Missing data for required field."]},
+                )
+            code = form.get("council") or tk.council_code_of(tk.current_user) or ""
+            if tk.council_id(code) is None:
+                raise UnprocessableEntity(f"There is no council with the code {code!r}.")
+            report = import_uploaded_inventory(
+                upload,
+                code,
+                user=tk.current_user,
+                folder=os.path.join(current_app.instance_path, "uploads"),
+                sheet=form.get("sheet") or None,
+                accept_valid=form["accept_valid"],
+                dry_run=form["dry_run"],
+                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
+            )
+            if report.get("status") == "refused":
+                abort(
+                    422,
+                    message=report.get("message", "Nothing was stored."),
+                    errors={"rows": report.get("errors", [])},
+                    extra={"report": report},
+                )
+            return report, (200 if report.get("status") == "dry_run" else 201)
 
     @blp.route("/business-cases")
     class BusinessCases(MethodView):

@@ -16,7 +16,7 @@ Who may do what (DESIGN §3 "Councils, users, roles"):
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -207,7 +207,14 @@ def _removed(values: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [after, None] for key, (_, after) in tk.audit_diff({}, values).items()}
 
 
-def create_system(council_code: str, data: Mapping[str, Any], *, user: Any) -> DigitalSystem:
+def require_inventory_write(user: Any, council_code: str) -> None:
+    """Only the council's own users (and administrators) change or import its systems."""
+    tk.require_write(user, tk.council_id(council_code), what="systems")
+
+
+def create_system(
+    council_code: str, data: Mapping[str, Any], *, user: Any, upload_id: int | None = None
+) -> DigitalSystem:
     """Record a council's system; only that council's users (and administrators) may."""
     council_id = tk.council_id(council_code)
     if council_id is None:
@@ -224,11 +231,21 @@ def create_system(council_code: str, data: Mapping[str, Any], *, user: Any) -> D
         user=user,
         council_code=council_code,
         changes=tk.audit_diff({}, system_values(system)),
+        upload_id=upload_id,
     )
+    # Its contract end is a renewal item: the opportunities and the tender plan of its
+    # category's group are recomputed before the response returns.
+    tk.renewals_changed([system.category])
     return system
 
 
-def update_system(system: DigitalSystem, data: Mapping[str, Any], *, user: Any) -> DigitalSystem:
+def update_system(
+    system: DigitalSystem,
+    data: Mapping[str, Any],
+    *,
+    user: Any,
+    upload_id: int | None = None,
+) -> DigitalSystem:
     tk.require_write(user, system.council_id, what="systems")
     if "council_code" in data and data["council_code"] != system.council_code:
         raise InventoryError("a system cannot move to another council; record it there instead")
@@ -244,7 +261,9 @@ def update_system(system: DigitalSystem, data: Mapping[str, Any], *, user: Any) 
             user=user,
             council_code=system.council_code,
             changes=changes,
+            upload_id=upload_id,
         )
+        tk.renewals_changed([before["category"], system.category])
     return system
 
 
@@ -258,13 +277,63 @@ def delete_system(system: DigitalSystem, *, user: Any) -> None:
         council_code=system.council_code,
         changes=_removed(system_values(system)),
     )
+    tk.renewals_changed([system.category])
     tk.session.delete(system)
+
+
+def normalise_reference(reference: Any) -> str:
+    """A contract reference as compared with the register: letters and digits only, upper
+    case ("nlc/hou-2021 " and "NLC HOU 2021" are the same reference)."""
+    return "".join(ch for ch in str(reference or "").upper() if ch.isalnum())
+
+
+def _same_contract(system: DigitalSystem, contract: Mapping[str, Any]) -> bool:
+    """The rule of docs/digital-appraisal.md "Systems also in the register": both have a
+    reference and they are the same (normalised); otherwise both have an end date and it is
+    the same."""
+    ours, theirs = (
+        normalise_reference(system.contract_reference),
+        normalise_reference(contract.get("reference")),
+    )
+    if ours and theirs:
+        return ours == theirs
+    return system.contract_end is not None and contract.get("end_date") == system.contract_end
+
+
+def register_matches(systems: Iterable[DigitalSystem]) -> dict[int, dict[str, Any]]:
+    """For each system that is also in its council's contract register (same council, same
+    category, same contract): the register's contract (reference, title, end date, `url`).
+
+    Such a system is left out of the renewal items: the register's contract stands for it in
+    opportunities and the tender plan, so the one contract is counted once.
+    """
+    by_pair: dict[tuple[str, str], list[DigitalSystem]] = {}
+    for system in systems:
+        by_pair.setdefault((system.council_code, system.category), []).append(system)
+    found: dict[int, dict[str, Any]] = {}
+    for (code, category), group in by_pair.items():
+        contracts = tk.council_contracts(code, category)
+        if not contracts:
+            continue
+        for system in group:
+            match = next((c for c in contracts if _same_contract(system, c)), None)
+            if match is not None:
+                found[system.id] = match
+    return found
 
 
 def renewal_items(as_of: date) -> Iterator[Any]:
     """Each system's contract as a renewal item of its system category (source "system"), so
-    the national systems appear in opportunities and in the tender plan."""
-    for system in tk.session.scalars(select(DigitalSystem).order_by(DigitalSystem.id)):
+    the national systems appear in opportunities and in the tender plan.
+
+    A system whose contract is also in its council's register (`register_matches`) is left
+    out: the register's contract item stands for it, so it is counted once.
+    """
+    systems = list(tk.session.scalars(select(DigitalSystem).order_by(DigitalSystem.id)))
+    in_register = register_matches(systems)
+    for system in systems:
+        if system.id in in_register:
+            continue
         yield tk.RenewalItem(
             source="system",
             source_id=system.id,

@@ -6,6 +6,10 @@ Thin: forms are read here, everything else is the service's. A refused write is 
 
 from __future__ import annotations
 
+import io
+import logging
+import os
+import traceback
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,21 +18,27 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
+from werkzeug.exceptions import Forbidden
 
 from procurehub import toolkit as tk
 
-from . import service
+from . import inventory_import, service
 from .business_case import SCALE_FIELDS, SCALE_UNITS
 from .charts import JoiningRow, cumulative_chart, joining_chart, year_label
 from .green_book import EDITIONS, PROJECT_TYPES, AppraisalError
 from .models import COST_LINES, HOSTING_MODELS, SYSTEM_CATEGORIES, DigitalSystem
 
+log = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_ACCEPT = ".xlsx,.xlsm,.xls,.ods,.csv"
 SLUGS = {c.split(".", 1)[1].replace("_", "-"): c for c in SYSTEM_CATEGORIES}
 HOSTING_LABELS = {
     "on_premises": "On premises",
@@ -142,6 +152,97 @@ def web_blueprint() -> Blueprint:
             scale_fields=SCALE_FIELDS,
             scale_units=SCALE_UNITS,
             can_edit=lambda s: service.can_edit_system(tk.current_user, s.council_code),
+            in_register=service.register_matches(rows),
+            may_upload=bool(_writable_councils()),
+        )
+
+    @bp.route("/systems/template.xlsx")
+    def systems_template() -> Any:
+        """The inventory template, with the council's recorded systems filled in."""
+        names = tk.council_names()
+        code = (request.args.get("council") or tk.council_code_of(tk.current_user) or "")[:20]
+        systems = [s for s in service.all_systems() if s.council_code == code]
+        buffer = io.BytesIO()
+        inventory_import.write_template(buffer, names.get(code), systems)
+        buffer.seek(0)
+        suffix = f"-{code}" if code in names else ""
+        return send_file(
+            buffer,
+            mimetype=XLSX,
+            as_attachment=True,
+            download_name=f"system-inventory{suffix}.xlsx",
+        )
+
+    @bp.route("/systems/upload", methods=["GET", "POST"])
+    def upload_systems() -> Any:
+        if request.method == "GET":
+            return _upload_form()
+        values = {
+            "council": (request.form.get("council") or "").replace("\x00", "").strip()[:20],
+            "sheet": (request.form.get("sheet") or "").replace("\x00", "").strip()[:255],
+            "accept_valid": request.form.get("accept_valid") == "1",
+            "dry_run": request.form.get("dry_run") == "1",
+        }
+        file = request.files.get("file")
+        if file is None or not (file.filename or "").strip():
+            return _upload_form(
+                [("file", "Choose the system inventory file to upload")], values, 400
+            )
+        names = tk.council_names()
+        code = values["council"] or tk.council_code_of(tk.current_user) or ""
+        if code not in names:
+            return _upload_form([("council", "Choose a council from the list")], values, 400)
+        try:
+            report = inventory_import.import_uploaded_inventory(
+                file,
+                code,
+                user=tk.current_user,
+                folder=os.path.join(current_app.instance_path, "uploads"),
+                sheet=values["sheet"] or None,
+                accept_valid=values["accept_valid"],
+                dry_run=values["dry_run"],
+                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
+            )
+        except Forbidden:
+            tk.session.rollback()
+            return _upload_form(
+                [
+                    (
+                        "council",
+                        "You can only upload the systems of your own council, not "
+                        f"{names.get(code, code)}",
+                    )
+                ],
+                values,
+                403,
+            )
+        except Exception as exc:  # noqa: BLE001 - the officer gets a message, never a 500
+            tk.session.rollback()
+            log.error(
+                "System inventory upload failed with %s\n%s",
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            return _upload_form(
+                [
+                    (
+                        "file",
+                        "Something went wrong while reading this file and nothing was stored. "
+                        "Check it opens in Excel and try again; if it still fails, send it to "
+                        "the hub's administrator.",
+                    )
+                ],
+                values,
+                422,
+            )
+        status = 422 if report.get("status") == "refused" else 200
+        return (
+            render_template(
+                "digital/system_upload_results.html",
+                report=report,
+                council_name=names.get(code, code),
+            ),
+            status,
         )
 
     @bp.route("/systems/new", methods=["GET", "POST"])
@@ -230,6 +331,41 @@ def web_blueprint() -> Blueprint:
         )
 
     return bp
+
+
+# --- The inventory upload --------------------------------------------------------------------
+
+
+def _writable_councils() -> list[tuple[str, str]]:
+    """The councils whose systems the signed-in user may change, by name."""
+    user = tk.current_user
+    names = tk.council_names()
+    return sorted(
+        ((code, name) for code, name in names.items() if service.can_edit_system(user, code)),
+        key=lambda pair: pair[1],
+    )
+
+
+def _upload_form(
+    errors: list[tuple[str, str]] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Any:
+    values = dict(values or {})
+    values.setdefault("council", tk.council_code_of(tk.current_user) or "")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return (
+        render_template(
+            "digital/system_upload.html",
+            councils=_writable_councils(),
+            values=values,
+            errors=errors or [],
+            error_fields={f for f, _ in errors or []},
+            max_size=f"{limit // (1024 * 1024)} MB" if limit else "any size",
+            accept=UPLOAD_ACCEPT,
+        ),
+        status,
+    )
 
 
 # --- The system form -------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from . import service
 from .bulky_profile import check_financial_year
 from .joint_service import PER_COLLECTION, PER_TONNE
 from .present import measure_text, money, number
-from .workbooks import TemplateError, read_template
 
 
 @click.group(help="Waste workstream: bulky waste profiles, benchmark and joint service models.")
@@ -148,60 +147,38 @@ def joint_model_command(
 @cli.command("import-profiles")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--council", "council_code", required=True, help="Code of the council it is for.")
+@click.option("--sheet", default=None, help="Sheet to read (default: the profile-like one).")
+@click.option("--accept-valid", is_flag=True, help="Store the valid rows even if some are rejected.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report; store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_appcontext
-def import_profiles_command(file: str, council_code: str, dry_run: bool, as_json: bool) -> None:
-    """Import a council's filled-in bulky waste template (.xlsx), all or nothing.
+def import_profiles_command(
+    file: str,
+    council_code: str,
+    sheet: str | None,
+    accept_valid: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import a council's filled-in bulky waste template (.xlsx .xls .ods .csv): one row per
+    financial year, through the same import as contract registers.
 
-    Exit status: 0 stored (or would be, with --dry-run), 1 nothing stored because of errors
-    (a refused file, a row with a problem), 2 usage error.
+    Exit status (as `import contracts`): 0 stored (with --accept-valid even if rows were
+    rejected) or would be (--dry-run), 1 nothing stored because of errors (a refused file, a
+    row with a problem), 2 usage error.
     """
+    from .profile_import import import_profiles
+
     if tk.council_id(council_code) is None:
         _fail(f"there is no council with the code '{council_code}'.", 2)
-    try:
-        read = read_template(
-            file,
-            display_name=file,
-            max_bytes=max(current_app.config.get("MAX_CONTENT_LENGTH") or 0, 50 * 1024 * 1024),
-        )
-    except TemplateError as exc:
-        report = {
-            "council_code": council_code,
-            "rows_read": 0,
-            "created": 0,
-            "updated": 0,
-            "unchanged": 0,
-            "rejected": 0,
-            "errors": [{"row": None, "column": None, "value": None, "message": str(exc)}],
-            "warnings": [],
-            "status": "refused",
-        }
-        _finish(report, as_json)
-    report = service.import_profiles(read, council_code, user=None, dry_run=dry_run)
-    if report["status"] == "stored":
-        tk.session.commit()
-    else:
-        tk.session.rollback()
-    _finish(report, as_json)
-
-
-def _finish(report: dict[str, Any], as_json: bool) -> NoReturn:
-    if as_json:
-        click.echo(_dumps(report))
-    else:
-        verb = "Would store" if report["status"] == "dry_run" else "Stored"
-        if report["status"] == "refused":
-            click.echo(f"Nothing was stored: {len(report['errors'])} problem(s).")
-        else:
-            click.echo(
-                f"{verb}: {report['created']} added, {report['updated']} updated, "
-                f"{report['unchanged']} unchanged ({report['rows_read']} rows read)."
-            )
-        for e in report["errors"]:
-            where = f"Row {e['row']}, {e['column']}: " if e["row"] else ""
-            click.echo(f"  {where}{e['message']}", err=True)
-        for w in report["warnings"]:
-            where = f"Row {w['row']}: " if w["row"] else ""
-            click.echo(f"  warning: {where}{w['message']}")
-    sys.exit(1 if report["status"] == "refused" else 0)
+    report = import_profiles(
+        file,
+        council_code,
+        user=None,
+        sheet=sheet,
+        accept_valid=accept_valid,
+        dry_run=dry_run,
+        max_bytes=max(current_app.config.get("MAX_CONTENT_LENGTH") or 0, 50 * 1024 * 1024),
+    )
+    tk.echo_import_report(report, as_json=as_json)
+    sys.exit(tk.import_exit_code(report))

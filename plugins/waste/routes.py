@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, NoReturn
 
+import marshmallow as ma
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -12,7 +15,9 @@ from procurehub import toolkit as tk
 from . import service
 from .bulky_benchmark import QUARTILE_METHOD, BenchmarkError
 from .models import BulkyProfile, JointModel
+from .profile_import import import_uploaded_profiles
 from .schemas import (
+    PROFILE_UPLOAD_BODY,
     BenchmarkQuerySchema,
     BenchmarkSchema,
     JointModelChangeSchema,
@@ -22,10 +27,12 @@ from .schemas import (
     JointResultSchema,
     PageQuerySchema,
     PreviewInSchema,
+    ProfileImportReportSchema,
     ProfileInSchema,
     ProfilePageSchema,
     ProfileQuerySchema,
     ProfileSchema,
+    ProfileUploadFormSchema,
 )
 
 
@@ -65,6 +72,60 @@ def api_blueprint() -> Blueprint:
         url_prefix="/api/v1/waste",
         description="Bulky waste: service profiles, benchmark and joint service models",
     )
+
+    @blp.route("/bulky-profile-uploads")
+    class ProfileUploads(MethodView):
+        @blp.doc(requestBody=PROFILE_UPLOAD_BODY)
+        @blp.response(201, ProfileImportReportSchema)
+        @blp.alt_response(
+            200, schema=ProfileImportReportSchema, description="Dry run: what would happen"
+        )
+        @blp.alt_response(403, description="Not your council's profiles")
+        @blp.alt_response(
+            422,
+            description="Nothing stored: the file was refused or rows have errors (the "
+            "report is in `report`)",
+        )
+        def post(self) -> Any:
+            """Upload a council's filled-in bulky waste template (multipart field `file`), one
+            row per financial year: the report of `procurehub waste import-profiles --json`.
+            The rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
+            try:
+                form = ProfileUploadFormSchema().load(request.form.to_dict())
+            except ma.ValidationError as exc:
+                abort(
+                    422,
+                    message="Some values are not valid; see errors for each field.",
+                    errors=exc.messages,
+                )
+            upload = request.files.get("file")
+            if upload is None or not upload.filename:
+                abort(
+                    422,
+                    message="Send the template as the multipart field 'file'.",
+                    errors={"file": ["Missing data for required field."]},
+                )
+            code = form.get("council") or tk.council_code_of(tk.current_user) or ""
+            if tk.council_id(code) is None:
+                abort(422, message=f"There is no council with the code {code!r}.")
+            report = import_uploaded_profiles(
+                upload,
+                code,
+                user=tk.current_user,
+                folder=os.path.join(current_app.instance_path, "uploads"),
+                sheet=form.get("sheet") or None,
+                accept_valid=form["accept_valid"],
+                dry_run=form["dry_run"],
+                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
+            )
+            if report.get("status") == "refused":
+                abort(
+                    422,
+                    message=report.get("message", "Nothing was stored."),
+                    errors={"rows": report.get("errors", [])},
+                    extra={"report": report},
+                )
+            return report, (200 if report.get("status") == "dry_run" else 201)
 
     @blp.route("/bulky-profiles")
     class Profiles(MethodView):

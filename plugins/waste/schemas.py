@@ -262,3 +262,71 @@ class JointModelSchema(ma.Schema):
 class JointModelPageSchema(ma.Schema):
     items = fields.List(fields.Nested(JointModelSchema))
     next = fields.Str(allow_none=True)
+
+
+class ProfileImportProblemSchema(ma.Schema):
+    row = fields.Int(allow_none=True, metadata={"description": "Row number as in the file"})
+    column = fields.Str(allow_none=True, metadata={"description": "The heading as written"})
+    value = fields.Raw(allow_none=True, metadata={"description": "The cell as written"})
+    message = fields.Str()
+
+
+class ProfileImportReportSchema(ma.Schema):
+    """The report of a bulky waste template import: the keys of `procurehub waste
+    import-profiles --json` (those of `import contracts --json`), then status and mapping. The
+    rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    upload_id = fields.Int(allow_none=True)
+    council_code = fields.Str()
+    rows_read = fields.Int()
+    created = fields.Int()
+    updated = fields.Int()
+    unchanged = fields.Int()
+    rejected = fields.Int()
+    duplicates = fields.Int()
+    missing_from_file = fields.Int()
+    errors = fields.List(fields.Nested(ProfileImportProblemSchema))
+    warnings = fields.List(fields.Nested(ProfileImportProblemSchema))
+    status = fields.Str(metadata={"description": "stored, dry_run or refused"})
+    message = fields.Str()
+    mapping = fields.List(fields.Dict())
+
+
+class ProfileUploadFormSchema(ma.Schema):
+    council = fields.Str(validate=validate.Length(1, 20))
+    sheet = fields.Str(validate=validate.Length(0, 255))
+    accept_valid = fields.Bool(load_default=False)
+    dry_run = fields.Bool(load_default=False)
+
+
+PROFILE_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "The filled-in template (.xlsx .xlsm .xls .ods .csv)",
+                    },
+                    "council": {
+                        "type": "string",
+                        "description": "Council code (default: your own council)",
+                    },
+                    "sheet": {"type": "string", "description": "Sheet to read"},
+                    "accept_valid": {
+                        "type": "boolean",
+                        "description": "Store valid rows even if some are rejected",
+                    },
+                    "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
+                },
+            }
+        }
+    },
+}

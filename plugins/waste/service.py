@@ -22,7 +22,6 @@ from procurehub import toolkit as tk
 
 from .bulky_benchmark import Benchmark, BenchmarkError, benchmark
 from .bulky_profile import (
-    FIELDS_BY_NAME,
     PROFILE_FIELDS,
     BulkyServiceProfile,
     ProfileIssue,
@@ -209,7 +208,9 @@ def _store(row: BulkyProfile, profile: BulkyServiceProfile) -> None:
         setattr(row, name, list(value) if name == "contract_references" else value)
 
 
-def create_profile(values: Mapping[str, Any], *, user: Any) -> tuple[BulkyProfile, list]:
+def create_profile(
+    values: Mapping[str, Any], *, user: Any, upload_id: int | None = None
+) -> tuple[BulkyProfile, list]:
     """Record a council's profile for a year; refused if that year is already recorded."""
     values = _clean(values)
     code = values.get("council_code")
@@ -245,12 +246,17 @@ def create_profile(values: Mapping[str, Any], *, user: Any) -> tuple[BulkyProfil
         user=user,
         council_code=row.council_code,
         changes=tk.audit_diff({}, profile_values(row)),
+        upload_id=upload_id,
     )
     return row, warnings
 
 
 def update_profile(
-    row: BulkyProfile, changes: Mapping[str, Any], *, user: Any
+    row: BulkyProfile,
+    changes: Mapping[str, Any],
+    *,
+    user: Any,
+    upload_id: int | None = None,
 ) -> tuple[dict[str, Any], list]:
     """Change some fields of a stored profile; returns the audited {field: [before, after]}."""
     _authorise(user, row.council_code)
@@ -284,7 +290,13 @@ def update_profile(
     diff = tk.audit_diff(before, profile_values(row))
     if diff:
         tk.record_audit(
-            "update", PROFILE_OBJECT, row.id, user=user, council_code=row.council_code, changes=diff
+            "update",
+            PROFILE_OBJECT,
+            row.id,
+            user=user,
+            council_code=row.council_code,
+            changes=diff,
+            upload_id=upload_id,
         )
     return diff, warnings
 
@@ -851,101 +863,22 @@ def _iso(value: Any) -> str | None:
 
 
 # ------------------------------------------------------------------------------ template
-def import_profiles(
-    read: Any, council_code: str, *, user: Any, dry_run: bool = False
-) -> dict[str, Any]:
-    """Store the rows of an uploaded template for one council, all or nothing.
-
-    A row naming another council is refused with that council's name (DESIGN §6: nothing of
-    another council is filed under one's own); a blank council cell means the uploading
-    council. Each year is created or updated; a row identical to what is stored is unchanged.
-    Returns the report (shape of `import contracts`, plus `status`).
-    """
-    from .workbooks import heading
-
+def authorise_profiles(user: Any, council_code: str) -> None:
+    """Only the council itself (or an administrator) imports its profiles; None is the CLI."""
     _authorise(user, council_code)
-    names = tk.council_names()
-    report: dict[str, Any] = {
-        "council_code": council_code,
-        "rows_read": len(read.rows),
-        "created": 0,
-        "updated": 0,
-        "unchanged": 0,
-        "rejected": 0,
-        "errors": [],
-        "warnings": [
-            {"row": None, "column": h, "value": None, "message": f"Column '{h}' was ignored."}
-            for h in read.ignored_headings
-        ],
-    }
 
-    def issue(row: int, found: ProfileIssue) -> dict[str, Any]:
-        column = read.columns.get(found.field)
-        if column is None and found.field in FIELDS_BY_NAME:
-            column = heading(FIELDS_BY_NAME[found.field])
-        value = found.value
-        if value is not None and not isinstance(value, int | float | str):
-            value = str(value)
-        return {"row": row, "column": column, "value": value, "message": found.message}
 
-    plan: list[tuple[BulkyServiceProfile, dict[str, Any]]] = []
-    years: dict[str, int] = {}
-    for template_row in read.rows:
-        values = dict(template_row.values)
-        given = values.get("council_code")
-        if given is None or (isinstance(given, str) and not given.strip()):
-            values["council_code"] = council_code
-        elif str(given).strip() != council_code:
-            other = names.get(str(given).strip(), str(given).strip())
-            report["errors"].append(
-                issue(
-                    template_row.row,
-                    ProfileIssue(
-                        "council_code",
-                        given,
-                        f"This row is for {other}; this upload is for "
-                        f"{names.get(council_code, council_code)}. Each council uploads its own.",
-                    ),
-                )
-            )
-            report["rejected"] += 1
-            continue
-        errors, warnings = check_profile(values)
-        year = values.get("financial_year")
-        if not errors and isinstance(year, str) and year.strip() in years:
-            errors.append(
-                ProfileIssue(
-                    "financial_year",
-                    year,
-                    f"{year.strip()} is also on row {years[year.strip()]}; keep one row per year.",
-                )
-            )
-        report["warnings"] += [issue(template_row.row, w) for w in warnings]
-        if errors:
-            report["errors"] += [issue(template_row.row, e) for e in errors]
-            report["rejected"] += 1
-            continue
-        profile = profile_from_values(values)
-        years[profile.financial_year] = template_row.row
-        plan.append((profile, values))
-    if report["errors"] or not read.rows:
-        report["status"] = "refused" if report["errors"] else "nothing_to_do"
-        return report
-    for profile, values in plan:
-        row = find_profile(council_code, profile.financial_year)
-        if row is None:
-            report["created"] += 1
-            if not dry_run:
-                create_profile(values, user=user)
-            continue
-        if as_profile(row) == profile:
-            report["unchanged"] += 1
-            continue
-        report["updated"] += 1
-        if not dry_run:
-            update_profile(row, values, user=user)
-    report["status"] = "dry_run" if dry_run else "stored"
-    return report
+def upsert_profile(values: Mapping[str, Any], *, user: Any, upload_id: int | None = None) -> str:
+    """Store one checked row of an upload: "created", "updated" or "unchanged" (no audit)."""
+    profile = profile_from_values(values)
+    row = find_profile(profile.council_code, profile.financial_year)
+    if row is None:
+        create_profile(values, user=user, upload_id=upload_id)
+        return "created"
+    if as_profile(row) == profile:
+        return "unchanged"
+    update_profile(row, values, user=user, upload_id=upload_id)
+    return "updated"
 
 
 def profile_json(row: BulkyProfile) -> dict[str, Any]:

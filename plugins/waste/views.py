@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -42,7 +41,8 @@ from .present import (
     percent,
     signed,
 )
-from .workbooks import TemplateError, read_template, write_benchmark, write_template
+from .profile_import import import_uploaded_profiles
+from .workbooks import write_benchmark, write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_TEXT = 4000
@@ -256,32 +256,26 @@ def web_blueprint() -> Blueprint:
         context = {"own_name": names.get(own or "", own), "report": None, "errors": []}
         if request.method == "GET":
             return _render("waste/upload.html", **context)
-        tk.require_write(tk.current_user, tk.council_id(own) if own else None, what="bulky waste profiles")
+        tk.require_write(
+            tk.current_user, tk.council_id(own) if own else None, what="bulky waste profiles"
+        )
         file = request.files.get("file")
         if file is None or not file.filename:
             context["errors"] = [("file", "Choose the filled-in template to upload.")]
             return _render("waste/upload.html", 422, **context)
-        handle, path = tempfile.mkstemp(suffix=".upload")
-        os.close(handle)
-        try:
-            file.save(path)
-            read = read_template(
-                path,
-                display_name=file.filename,
-                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
-            )
-            report = service.import_profiles(read, own, user=tk.current_user)
-        except TemplateError as exc:
-            context["errors"] = [("file", str(exc))]
-            return _render("waste/upload.html", 422, **context)
-        finally:
-            os.unlink(path)
-        if report["status"] == "refused":
-            tk.session.rollback()
-            context.update(report=report, errors=[("file", _refused_text(report))])
-            return _render("waste/upload.html", 422, **context)
-        tk.session.commit()
+        report = import_uploaded_profiles(
+            file,
+            own,
+            user=tk.current_user,
+            folder=os.path.join(current_app.instance_path, "uploads"),
+            accept_valid=request.form.get("accept_valid") == "1",
+            dry_run=request.form.get("dry_run") == "1",
+            max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
+        )
         context["report"] = report
+        if report["status"] == "refused":
+            context["errors"] = [("file", _refused_text(report))]
+            return _render("waste/upload.html", 422, **context)
         return _render("waste/upload.html", **context)
 
     # ---------------------------------------------------------------------- benchmark
@@ -414,10 +408,13 @@ def web_blueprint() -> Blueprint:
 
 
 def _refused_text(report: Mapping[str, Any]) -> str:
+    if not report.get("rejected"):  # the file itself was refused: the reason says why
+        return f"Nothing was saved: {report.get('message') or 'the file could not be read.'}"
     count = len(report["errors"])
     return (
         f"Nothing was saved: the file has {count} problem{'s' if count != 1 else ''} "
-        "(listed below). Correct them in the file and upload it again."
+        "(listed below). Correct them in the file and upload it again, or tick \"Save the "
+        "valid rows\" to keep the others."
     )
 
 

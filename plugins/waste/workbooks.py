@@ -1,17 +1,13 @@
-"""The bulky waste workbooks: the profile template (written, and read back when a council
-uploads it filled in) and the benchmark export.
+"""The bulky waste workbooks: the profile template and the benchmark export.
 
-Writing goes through the core's `tk.write_sheets` (formula-injection safe). Reading is the
-template's own: the file first passes the core's upload checks (`tk.check_upload`: size cap,
-zip-bomb and XML-entity checks), then openpyxl reads it in read-only mode through defusedxml,
-at most `MAX_ROWS` rows. Headings are matched by the template's own words (or the field
-names), so a council can reorder or drop columns.
+Writing goes through the core's `tk.write_sheets` (formula-injection safe). A filled-in
+template comes back through the core import like any table (`profile_import`), so its headings
+may be reordered, renamed or dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any
@@ -22,21 +18,14 @@ from .bulky_benchmark import HIGHER_IS_BETTER, LOWER_IS_BETTER, display_value
 from .bulky_profile import (
     DELIVERY_MODEL_LABELS,
     DELIVERY_MODELS,
-    FIELDS_BY_NAME,
     PROFILE_FIELDS,
     ProfileField,
 )
 
 TEMPLATE_SHEET = "Bulky waste profile"
 GUIDANCE_SHEET = "Guidance"
-MAX_ROWS = 200
-MAX_COLUMNS = 60
-HEADER_SCAN_ROWS = 20
+MAX_ROWS = 200  # rows of the template that offer the delivery model drop-down
 _UNIT_IN_HEADING = {"£", "tonnes", "days"}
-
-
-class TemplateError(ValueError):
-    """The uploaded file is not a bulky waste template that can be read; the message says why."""
 
 
 def heading(profile_field: ProfileField) -> str:
@@ -44,20 +33,6 @@ def heading(profile_field: ProfileField) -> str:
     if profile_field.unit in _UNIT_IN_HEADING:
         return f"{profile_field.label} ({profile_field.unit})"
     return profile_field.label
-
-
-def _key(text: str) -> str:
-    return " ".join(text.strip().lower().replace("_", " ").split())
-
-
-HEADING_TO_FIELD: dict[str, str] = {}
-for _f in PROFILE_FIELDS:
-    for _text in (heading(_f), _f.label, _f.name):
-        HEADING_TO_FIELD[_key(_text)] = _f.name
-
-LABEL_TO_MODEL = {_key(label): code for code, label in DELIVERY_MODEL_LABELS.items()} | {
-    _key(code): code for code in DELIVERY_MODELS
-}
 
 
 def _cell_value(name: str, value: Any) -> Any:
@@ -158,100 +133,6 @@ def _rule(profile_field: ProfileField) -> str:
         "references": "Contract references as in the hub, separated by ';'.",
         "text": "Text, at most 2,000 characters.",
     }.get(profile_field.kind, "")
-
-
-# ------------------------------------------------------------------------------ reading
-@dataclass(frozen=True)
-class TemplateRow:
-    row: int  # the row number as the officer sees it in the file
-    values: dict[str, Any]
-
-
-@dataclass
-class TemplateRead:
-    rows: list[TemplateRow] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # field name -> heading as written
-    ignored_headings: list[str] = field(default_factory=list)
-
-
-def read_template(path: str, *, display_name: str, max_bytes: int) -> TemplateRead:
-    """The filled-in rows of an uploaded template (TemplateError if it cannot be read)."""
-    try:
-        fmt = tk.check_upload(path, display_name=display_name, max_bytes=max_bytes)
-    except tk.RegisterFileError as exc:
-        raise TemplateError(exc.message) from exc
-    if fmt not in {"xlsx", "xlsm"}:
-        raise TemplateError(
-            "Upload the bulky waste template as an Excel workbook (.xlsx); download it from "
-            "the bulky waste page."
-        )
-    import openpyxl
-
-    if not getattr(openpyxl, "DEFUSEDXML", False):  # pragma: no cover - defusedxml is a dependency
-        raise TemplateError("The server cannot read workbooks safely (defusedxml is missing).")
-    with open(path, "rb") as handle:  # a file object: openpyxl then ignores the temp name
-        try:
-            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any failure to open is "damaged" to the officer
-            raise TemplateError(
-                "The workbook could not be opened; save it again in Excel and upload the new "
-                "copy."
-            ) from exc
-        try:
-            sheets = book.sheetnames
-            sheet = book[TEMPLATE_SHEET] if TEMPLATE_SHEET in sheets else book.worksheets[0]
-            return _read_sheet(sheet)
-        finally:
-            book.close()
-
-
-def _read_sheet(sheet: Any) -> TemplateRead:
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    read = TemplateRead()
-    columns: dict[int, str] | None = None
-    for number, cells in enumerate(rows, start=1):
-        if columns is None:
-            if number > HEADER_SCAN_ROWS:
-                break
-            found = {
-                i: HEADING_TO_FIELD[_key(c)]
-                for i, c in enumerate(cells)
-                if isinstance(c, str) and _key(c) in HEADING_TO_FIELD
-            }
-            if "financial_year" in found.values() and len(found) >= 3:
-                columns = found
-                read.columns = {name: str(cells[i]).strip() for i, name in found.items()}
-                read.ignored_headings = [
-                    str(c).strip()
-                    for i, c in enumerate(cells)
-                    if i not in found and c is not None and str(c).strip()
-                ]
-            continue
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        if len(read.rows) >= MAX_ROWS:
-            raise TemplateError(
-                f"The template has more than {MAX_ROWS} filled-in rows; a council records one "
-                "row per financial year. Remove the extra rows and upload it again."
-            )
-        values: dict[str, Any] = {}
-        for index, name in columns.items():
-            value = cells[index] if index < len(cells) else None
-            if isinstance(value, str):
-                value = value.strip() or None
-            if name == "delivery_model" and isinstance(value, str):
-                value = LABEL_TO_MODEL.get(_key(value), value)
-            values[name] = value
-        read.rows.append(TemplateRow(number, values))
-    if columns is None:
-        raise TemplateError(
-            "No heading row was found: the first sheet needs the template's headings "
-            f"('{heading(FIELDS_BY_NAME['council_code'])}', "
-            f"'{heading(FIELDS_BY_NAME['financial_year'])}', "
-            f"'{heading(FIELDS_BY_NAME['delivery_model'])}', ...) within its first "
-            f"{HEADER_SCAN_ROWS} rows. Download the template again from the hub."
-        )
-    return read
 
 
 # ------------------------------------------------------------------------------ benchmark

@@ -119,8 +119,9 @@ def test_import_profiles(recorded, runner, tmp_path):
                          "--json"])
     assert dry.exit_code == 0, dry.output
     report = json.loads(dry.output)
-    assert set(report) == {"council_code", "rows_read", "created", "updated", "unchanged",
-                           "rejected", "errors", "warnings", "status"}
+    keys = ["upload_id", "council_code", "rows_read", "created", "updated", "unchanged",
+            "rejected", "duplicates", "missing_from_file", "errors", "warnings"]
+    assert list(report)[: len(keys)] == keys and report["upload_id"] is None
     assert (report["status"], report["created"]) == ("dry_run", 1)
     stored = runner.invoke(["waste", "import-profiles", str(path), "--council", NLC, "--json"])
     assert json.loads(stored.output)["status"] == "stored" and stored.exit_code == 0
@@ -139,5 +140,5 @@ def test_import_profiles_exit_codes(recorded, runner, tmp_path):
     ).exit_code == 2
     text = tmp_path / "profile.csv"
     text.write_text("a,b\n")
-    not_xlsx = runner.invoke(["waste", "import-profiles", str(text), "--council", NLC])
-    assert not_xlsx.exit_code == 1 and "Excel workbook" in not_xlsx.output
+    not_template = runner.invoke(["waste", "import-profiles", str(text), "--council", NLC])
+    assert not_template.exit_code == 1 and "Financial year" in not_template.output

@@ -262,7 +262,7 @@ def stale_register_candidates(as_of: date) -> Iterator[Candidate]:
     last_upload = dict(
         db.session.execute(
             select(Upload.council_id, func.max(Upload.created_at))
-            .where(Upload.status == "stored")
+            .where(Upload.status == "stored", Upload.kind == "contracts")
             .group_by(Upload.council_id)
         ).all()
     )

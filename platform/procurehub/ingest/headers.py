@@ -73,19 +73,22 @@ def _is_text(value: object) -> bool:
     return not (_NUMBER_RE.match(text) or _DATE_RE.match(text))
 
 
-def _is_keyword_cell(value: object) -> bool:
+def _is_keyword_cell(value: object, keywords: frozenset[str] = HEADING_KEYWORDS) -> bool:
     if not _is_text(value):
         return False
     text = str(value).lower()
     words = _WORD_RE.findall(text)
     if len(words) > 8:
         return False
-    return "£" in text or any(word in HEADING_KEYWORDS for word in words)
+    return "£" in text or any(word in keywords for word in words)
 
 
-def heading_keyword_score(row: Sequence[object]) -> int:
-    """How many cells of ``row`` look like register headings (see :data:`HEADING_KEYWORDS`)."""
-    return sum(1 for value in row if _is_keyword_cell(value))
+def heading_keyword_score(row: Sequence[object], keywords: frozenset[str] | None = None) -> int:
+    """How many cells of ``row`` look like headings: contain one of ``keywords`` (by default
+    the contract register's :data:`HEADING_KEYWORDS`; other tables, such as fleet lists, pass
+    the words of their own headings)."""
+    words = HEADING_KEYWORDS if keywords is None else keywords
+    return sum(1 for value in row if _is_keyword_cell(value, words))
 
 
 def _is_candidate(row: Sequence[object]) -> bool:
@@ -95,7 +98,12 @@ def _is_candidate(row: Sequence[object]) -> bool:
     return texts >= 3 and texts * 4 >= len(filled) * 3
 
 
-def find_header_row(rows: Sequence[Sequence[object]], *, max_scan: int = 30) -> int | None:
+def find_header_row(
+    rows: Sequence[Sequence[object]],
+    *,
+    max_scan: int = 30,
+    keywords: frozenset[str] | None = None,
+) -> int | None:
     """Return the 0-based index of the header row in ``rows``, or ``None`` if there is none.
 
     Heuristic, applied to the first ``max_scan`` rows:
@@ -114,6 +122,7 @@ def find_header_row(rows: Sequence[Sequence[object]], *, max_scan: int = 30) -> 
        candidate followed by a non-empty row within the next few rows, else the first candidate.
 
     A header with no data after it is still returned; the caller reports "no data rows".
+    ``keywords`` replaces :data:`HEADING_KEYWORDS` for tables that are not contract registers.
     """
     scan = list(rows[:max_scan])
     candidates: list[tuple[int, int, bool]] = []  # (index, score, followed_by_data)
@@ -122,7 +131,7 @@ def find_header_row(rows: Sequence[Sequence[object]], *, max_scan: int = 30) -> 
             continue
         after = rows[index + 1 : index + 1 + DATA_LOOKAHEAD]
         followed = any(not is_blank(v) for r in after for v in r)
-        candidates.append((index, heading_keyword_score(row), followed))
+        candidates.append((index, heading_keyword_score(row, keywords), followed))
     if not candidates:
         return None
     best = max(score for _, score, _ in candidates)

@@ -60,6 +60,14 @@ _EXPECTED_HEADINGS = "'Contract reference', 'Title', 'Supplier', 'End date'"
 Record = tuple[int, list]
 
 
+@dataclass(frozen=True)
+class HeadingHint:
+    """What the header row of a table other than a contract register looks like."""
+
+    words: frozenset[str]  # the words its headings are made of
+    examples: str  # headings to name when none is found: "'Registration', 'Make', …"
+
+
 @dataclass
 class RegisterTable:
     """A register read from an uploaded file: its headings and a way to iterate its rows.
@@ -148,6 +156,7 @@ def read_register(
     max_rows: int = 1_000_000,
     max_columns: int = 500,
     max_bytes: int = 50 * 1024 * 1024,
+    heading_words: HeadingHint | None = None,
 ) -> RegisterTable:
     """Read an uploaded contract register, whatever its format: the one way in.
 
@@ -161,22 +170,39 @@ def read_register(
     Raises :class:`RegisterFileError` with a message for the user when the file is refused,
     has no recognisable header row (or, for JSON, is not an OCDS package), has a header but no
     data rows, or exceeds ``max_columns`` or ``max_rows`` (for CSV the row cap is enforced
-    while iterating).
+    while iterating). ``heading_words`` describe the header row of another kind of table (a
+    fleet list, a system inventory): its words find the header row and the sheet in place of
+    the contract register's, and its examples name the headings a refusal expects; OCDS is
+    only read for contract registers.
     """
     shown = os.fspath(path) if display_name is None else display_name
     name = os.path.basename(shown.replace("\\", "/")) or "the uploaded file"
     fmt = check_upload(path, display_name=name, max_bytes=max_bytes)
+    if fmt == "json" and heading_words is not None:
+        raise RegisterFileError(
+            f"'{name}' is a JSON file; this upload takes a spreadsheet (.xlsx, .xls, .ods) or "
+            "a CSV file.",
+            display_name=name,
+        )
     if fmt == "json":
         table = _read_ocds(path, name=name, max_rows=max_rows)
         if sheet is not None:
             table.notes.append(f"A sheet ('{sheet}') was asked for, but OCDS files have no sheets.")
     elif fmt == "csv":
-        table = _read_csv(path, name=name, max_rows=max_rows, max_columns=max_columns)
+        table = _read_csv(
+            path, name=name, max_rows=max_rows, max_columns=max_columns, words=heading_words
+        )
         if sheet is not None:
             table.notes.append(f"A sheet ('{sheet}') was asked for, but CSV files have no sheets.")
     else:
         table = _read_spreadsheet(
-            path, fmt=fmt, name=name, sheet=sheet, max_rows=max_rows, max_columns=max_columns
+            path,
+            fmt=fmt,
+            name=name,
+            sheet=sheet,
+            max_rows=max_rows,
+            max_columns=max_columns,
+            words=heading_words,
         )
     rows = table.iter_rows()
     first_row = next(rows, None)
@@ -204,10 +230,11 @@ def _too_many_columns(name: str, columns: int, max_columns: int) -> str:
     )
 
 
-def _no_header(name: str, where: str = "") -> str:
+def _no_header(name: str, where: str = "", hint: HeadingHint | None = None) -> str:
+    expected = hint.examples if hint else _EXPECTED_HEADINGS
     return (
         f"'{name}'{where}: could not find a header row in the first {HEADER_SCAN_ROWS} rows: "
-        f"expected headings such as {_EXPECTED_HEADINGS}. Make sure the column headings are "
+        f"expected headings such as {expected}. Make sure the column headings are "
         "on one row near the top of the sheet."
     )
 
@@ -338,6 +365,7 @@ def _read_spreadsheet(
     sheet: str | None,
     max_rows: int,
     max_columns: int,
+    words: HeadingHint | None = None,
 ) -> RegisterTable:
     engines: list[Callable[[str | os.PathLike], _Book]] = [_calamine_book]
     if fmt in ("xlsx", "xlsm"):
@@ -355,6 +383,7 @@ def _read_spreadsheet(
                 sheet=sheet,
                 max_rows=max_rows,
                 max_columns=max_columns,
+                words=words,
             )
         except RegisterFileError:
             raise
@@ -390,18 +419,21 @@ class _Scan:
     score: int
 
 
-def _scan(sheet: _Sheet) -> _Scan:
+def _scan(sheet: _Sheet, words: HeadingHint | None = None) -> _Scan:
     head = _head(sheet.records(), HEADER_SCAN_ROWS + DATA_LOOKAHEAD)
     if not head:
         return _Scan(sheet, head, None, -1)
     width = max([sheet.width, *(len(v) for _, v in head)])
     rows = _padded(head, width)
-    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS)
-    score = -1 if index is None else heading_keyword_score(rows[index])
+    keywords = words.words if words else None
+    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS, keywords=keywords)
+    score = -1 if index is None else heading_keyword_score(rows[index], keywords)
     return _Scan(sheet, head, index, score)
 
 
-def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
+def _choose_sheet(
+    book: _Book, *, name: str, sheet: str | None, words: HeadingHint | None = None
+) -> _Scan:
     """Pick the sheet to read.
 
     With ``sheet`` given, that sheet (exact name, else the one name that matches ignoring case
@@ -420,18 +452,20 @@ def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
                     display_name=name,
                 )
             sheet = matches[0]
-        scan = _scan(book.load(sheet))
+        scan = _scan(book.load(sheet), words)
         if not scan.head:
             raise RegisterFileError(f"'{name}': the sheet '{sheet}' is empty.", display_name=name)
         if scan.header_index is None:
-            raise RegisterFileError(_no_header(name, f" (sheet '{sheet}')"), display_name=name)
+            raise RegisterFileError(
+                _no_header(name, f" (sheet '{sheet}')", words), display_name=name
+            )
         return scan
 
     visible = [n for n in names if n not in book.hidden] or names
     best: _Scan | None = None
     any_data = False
     for candidate in visible:
-        scan = _scan(book.load(candidate))
+        scan = _scan(book.load(candidate), words)
         any_data = any_data or bool(scan.head)
         if scan.header_index is not None and (best is None or scan.score > best.score):
             best = scan
@@ -440,14 +474,21 @@ def _choose_sheet(book: _Book, *, name: str, sheet: str | None) -> _Scan:
             raise RegisterFileError(
                 f"'{name}' has no data: every sheet is empty.", display_name=name
             )
-        raise RegisterFileError(_no_header(name, f" (sheets {listed})"), display_name=name)
+        raise RegisterFileError(_no_header(name, f" (sheets {listed})", words), display_name=name)
     return best
 
 
 def _table_from_book(
-    book: _Book, *, fmt: str, name: str, sheet: str | None, max_rows: int, max_columns: int
+    book: _Book,
+    *,
+    fmt: str,
+    name: str,
+    sheet: str | None,
+    max_rows: int,
+    max_columns: int,
+    words: HeadingHint | None = None,
 ) -> RegisterTable:
-    scan = _choose_sheet(book, name=name, sheet=sheet)
+    scan = _choose_sheet(book, name=name, sheet=sheet, words=words)
     chosen = scan.sheet
     width = max([chosen.width, *(len(v) for _, v in scan.head)])
     if width > max_columns:
@@ -576,7 +617,12 @@ def _detect_delimiter(sample: str) -> str:
 
 
 def _read_csv(
-    path: str | os.PathLike, *, name: str, max_rows: int, max_columns: int
+    path: str | os.PathLike,
+    *,
+    name: str,
+    max_rows: int,
+    max_columns: int,
+    words: HeadingHint | None = None,
 ) -> RegisterTable:
     with open(path, "rb") as fh:
         raw = fh.read(ENCODING_SNIFF_BYTES + 1)
@@ -623,9 +669,11 @@ def _read_csv(
     if width > max_columns:
         raise RegisterFileError(_too_many_columns(name, width, max_columns), display_name=name)
     rows = _padded(head, width)
-    index = find_header_row(rows, max_scan=HEADER_SCAN_ROWS)
+    index = find_header_row(
+        rows, max_scan=HEADER_SCAN_ROWS, keywords=words.words if words else None
+    )
     if index is None:
-        raise RegisterFileError(_no_header(name), display_name=name)
+        raise RegisterFileError(_no_header(name, hint=words), display_name=name)
     first, last, headings = header_rows_and_headings(rows, index)
     # Drop trailing columns with neither a heading nor any value in the rows read so far
     # (trailing separators, as Excel writes them); a later row using them is reported.

@@ -154,6 +154,7 @@ class ReportSchema(ma.Schema.from_dict(_REPORT_FIELDS, name="ReportFields")):  #
 class UploadSummarySchema(ma.Schema):
     id = Id()
     council_code = fields.Function(lambda u: u.council.code)
+    kind = fields.Str(metadata={"description": "contracts, or a plugin's table (fleet.vehicles…)"})
     filename = fields.Str()
     sheet = fields.Str(allow_none=True)
     status = fields.Str()
@@ -163,6 +164,7 @@ class UploadSummarySchema(ma.Schema):
 
 class UploadQuerySchema(ma.Schema):
     council = fields.Str()
+    kind = fields.Str(metadata={"description": "Only uploads of this kind (e.g. contracts)"})
     cursor = fields.Str()
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
 
@@ -174,6 +176,8 @@ class UploadCollection(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Uploads, oldest first (keyset pagination)."""
         stmt = select(Upload)
+        if args.get("kind"):
+            stmt = stmt.where(Upload.kind == args["kind"].replace("\x00", ""))
         if args.get("council"):
             stmt = stmt.join(Upload.council).where(
                 Council.code == args["council"].replace("\x00", "")

@@ -20,6 +20,10 @@ class Upload(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("council.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # What was uploaded: "contracts" (a register) or a plugin's table ("fleet.vehicles", ...).
+    kind: Mapped[str] = mapped_column(
+        String(40), default="contracts", server_default="contracts", index=True
+    )
     filename: Mapped[str] = mapped_column(String(255))
     sheet: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="stored")

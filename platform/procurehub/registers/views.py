@@ -319,9 +319,10 @@ def uploads() -> Any:
     stmt = (
         select(Upload, User)
         .outerjoin(User, User.id == Upload.user_id)
+        .where(Upload.kind == "contracts")
         .order_by(Upload.created_at.desc(), Upload.id.desc())
     )
-    count_stmt = select(func.count(Upload.id))
+    count_stmt = select(func.count(Upload.id)).where(Upload.kind == "contracts")
     if council_code:
         stmt = stmt.join(Council, Council.id == Upload.council_id).where(
             Council.code == council_code
