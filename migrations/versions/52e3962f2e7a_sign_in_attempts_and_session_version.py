@@ -1,7 +1,7 @@
 """sign-in attempts and session version
 
 Revision ID: 52e3962f2e7a
-Revises: 59314019240f
+Revises: eeb570fd7a4e
 Create Date: 2026-11-27 23:11:29.048240
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "52e3962f2e7a"
-down_revision = "59314019240f"
+down_revision = "eeb570fd7a4e"
 branch_labels = None
 depends_on = None
 
