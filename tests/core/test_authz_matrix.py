@@ -136,6 +136,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("digital_api.SystemItem", "GET"): READ,
     ("digital_api.SystemItem", "PATCH"): OWN,
     ("digital_api.SystemItem", "PUT"): OWN,
+    ("digital_api.SystemUploads", "POST"): OWN,
     ("fleet_api.Catalogue", "GET"): READ,
     ("fleet_api.CatalogueItem", "GET"): READ,
     ("fleet_api.Compare", "GET"): READ,
@@ -183,6 +184,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("waste_bulky_api.Profile", "GET"): READ,
     ("waste_bulky_api.Profile", "PATCH"): OWN,
     ("waste_bulky_api.Profile", "PUT"): OWN,
+    ("waste_bulky_api.ProfileUploads", "POST"): OWN,
     ("waste_bulky_api.JointModels", "GET"): READ,
     (
         "waste_bulky_api.JointModels",
@@ -220,6 +222,9 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("digital_pages.edit_system", "POST"): OWN,
     ("digital_pages.new_system", "GET"): READ,
     ("digital_pages.new_system", "POST"): OWN,
+    ("digital_pages.systems_template", "GET"): READ,
+    ("digital_pages.upload_systems", "GET"): READ,
+    ("digital_pages.upload_systems", "POST"): OWN,
     ("core.favicon", "GET"): PUBLIC,
     ("fleet.overview", "GET"): READ,
     ("fleet_pages.compare", "GET"): READ,
@@ -549,6 +554,18 @@ def _register() -> Any:
     return (io.BytesIO(REGISTER_CSV.encode()), "register.csv")
 
 
+INVENTORY_CSV = "System category,Product,Supplier\nHousing management system,Orchard,Orchard\n"
+PROFILES_CSV = "Financial year,Delivery model,Collections\n2018-19,in_house,100\n"
+
+
+def _inventory() -> Any:
+    return (io.BytesIO(INVENTORY_CSV.encode()), "systems.csv")
+
+
+def _profiles() -> Any:
+    return (io.BytesIO(PROFILES_CSV.encode()), "profiles.csv")
+
+
 def _spec(args: dict[str, Any]) -> Any:
     return (io.BytesIO(args["spec_xlsx"]), "van.xlsx")
 
@@ -615,6 +632,16 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("waste_bulky_api.JointModels", "POST"): {"json": JOINT_MODEL},
     ("waste_bulky_api.JointModelPreview", "POST"): {
         "json": {k: v for k, v in JOINT_MODEL.items() if k != "name"}
+    },
+    ("digital_api.SystemUploads", "POST"): {
+        "data": lambda args: {"council": OWNER_COUNCIL, "file": _inventory()}
+    },
+    ("waste_bulky_api.ProfileUploads", "POST"): {
+        "data": lambda args: {"council": OWNER_COUNCIL, "file": _profiles()}
+    },
+    ("digital_pages.upload_systems", "POST"): {
+        "form": {"council": OWNER_COUNCIL},
+        "files": lambda args: {"file": _inventory()},
     },
     ("fleet_api.SpecUpload", "POST"): {
         "data": lambda args: {"council": OWNER_COUNCIL, "file": _spec(args)}
