@@ -90,7 +90,7 @@ def officer_and_reference(url: str, workdir: str) -> tuple[str, str]:
 
     app = make_app(url, workdir)
     with app.app_context():
-        accounts.add_user("bench@example.org", "B00000", ("officer",), password="bench bench bench")
+        accounts.add_user("bench@example.org", "B00000", ("officer",), password="api load timing")
         token = accounts.create_token(accounts.get_user("bench@example.org"))
         db.session.commit()
         third = db.session.scalar(select(func.max(Contract.id))) // 3

@@ -64,9 +64,14 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
     database_url = overrides.pop("DATABASE_URL", None) or env.get("DATABASE_URL")
     if not database_url:
         database_url = "sqlite:///" + os.path.join(instance_path, "procurehub.sqlite3")
+    base_url = env.get("PROCUREHUB_BASE_URL") or "http://127.0.0.1:5000"
+    # Cookies travel only over TLS when the hub is served over https (its BASE_URL says so),
+    # unless PROCUREHUB_SECURE_COOKIES says otherwise; http://localhost dev and tests keep them.
+    secure_cookies = _bool(env.get("PROCUREHUB_SECURE_COOKIES"), base_url.startswith("https://"))
     settings: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL errors and statement logs never quote values (names, e-mails)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "MAX_CONTENT_LENGTH": int(
             env.get("PROCUREHUB_MAX_UPLOAD_BYTES", DEFAULT_MAX_CONTENT_LENGTH)
         ),
@@ -74,8 +79,18 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
         "ENABLED_PLUGINS": _enabled_plugins(env.get("PROCUREHUB_ENABLED_PLUGINS")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(env.get("PROCUREHUB_SECURE_COOKIES"), False),
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "TRUSTED_PROXIES": int(env.get("PROCUREHUB_TRUSTED_PROXIES") or 0),
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": int(
+            env.get("PROCUREHUB_SIGN_IN_MAX_FAILURES_PER_ACCOUNT") or 5
+        ),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": int(
+            env.get("PROCUREHUB_SIGN_IN_MAX_FAILURES_PER_ADDRESS") or 20
+        ),
+        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("PROCUREHUB_SIGN_IN_LOCKOUT_MINUTES") or 15),
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "SMTP_HOST": env.get("PROCUREHUB_SMTP_HOST"),
@@ -88,7 +103,7 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
         "ALERT_CLAIM_TIMEOUT_MINUTES": float(
             env.get("PROCUREHUB_ALERT_CLAIM_TIMEOUT_MINUTES") or 15
         ),
-        "BASE_URL": env.get("PROCUREHUB_BASE_URL") or "http://127.0.0.1:5000",
+        "BASE_URL": base_url,
         "ALLOW_PRIVATE_WEBHOOKS": _bool(env.get("PROCUREHUB_ALLOW_PRIVATE_WEBHOOKS"), False),
         "API_TITLE": "ProcureHub API",
         "API_VERSION": "v1",
@@ -104,5 +119,5 @@ def load_settings(instance_path: str, overrides: dict[str, Any] | None = None) -
     if "SECRET_KEY" not in settings:
         settings["SECRET_KEY"] = _secret_key(instance_path)
     if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
     return settings

@@ -238,7 +238,7 @@ class InventoryReportSchema(ma.Schema):
         unknown = ma.INCLUDE
 
     id = fields.Function(lambda r: r.get("upload_id"), metadata={"description": "= upload_id"})
-    upload_id = fields.Int(allow_none=True)
+    upload_id = tk.Id(allow_none=True)
     council_code = fields.Str()
     rows_read = fields.Int()
     created = fields.Int()

@@ -287,7 +287,7 @@ class VehicleImportReportSchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    upload_id = fields.Int(allow_none=True)
+    upload_id = tk.Id(allow_none=True)
     council_code = fields.Str()
     rows_read = fields.Int()
     created = fields.Int()
@@ -357,7 +357,7 @@ class FleetListVehicleSchema(ma.Schema):
     replacement_year = fields.Int(allow_none=True)
     in_latest_list = fields.Bool()
     extra = fields.Dict()
-    upload_id = fields.Int(allow_none=True)
+    upload_id = tk.Id(allow_none=True)
 
 
 class FleetListVehicleQuerySchema(ma.Schema):

@@ -279,7 +279,7 @@ class ProfileImportReportSchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    upload_id = fields.Int(allow_none=True)
+    upload_id = tk.Id(allow_none=True)
     council_code = fields.Str()
     rows_read = fields.Int()
     created = fields.Int()

@@ -51,3 +51,33 @@ def test_officer_signs_in_and_filters_the_contracts_list(hub, live_server, page)
     page.get_by_label("Search").fill("nothing matches this")
     page.get_by_role("button", name="Filter").click()
     assert page.get_by_text("No contracts match these filters.").is_visible()
+
+
+def test_pages_and_api_docs_work_under_the_content_security_policy(hub, live_server, page):
+    """No page breaks the CSP (no inline script); Swagger UI still renders; an officer
+    changes their password and another browser of theirs is signed out."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("E-mail address").fill("officer@nlc.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server + "/contracts")
+
+    page.goto(live_server + "/api/docs")
+    page.locator(".opblock-tag").first.wait_for()  # Swagger UI built the operation list
+    assert "contracts" in page.locator("#swagger-ui-container").inner_text().lower()
+
+    page.get_by_role("link", name="Back to ProcureHub").click()
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current password", exact=True).fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("heather thistle ferry")
+    page.get_by_label("New password again", exact=True).fill("heather thistle ferry")
+    page.get_by_role("button", name="Change password").click()
+    assert page.get_by_text("Your password was changed.").is_visible()
+    assert refused == []

@@ -51,7 +51,7 @@ def test_councils_users_and_tokens(app, runner, client):
         ],
         input="short\n",
     )
-    assert r.exit_code == 1 and "at least 10 characters" in r.output
+    assert r.exit_code == 1 and "at least 12 characters" in r.output
 
     r = runner.invoke(["tokens", "create", "officer@nlc.example"])
     assert r.exit_code == 0, r.output

@@ -95,6 +95,34 @@ def users_add(
     )
 
 
+@users.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input.",
+)
+@with_appcontext
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """Set a user's password (the password policy applies); signs out their browsers."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        fail("Give the password on standard input with --password-stdin.", 2)
+    if not password:
+        fail("--password-stdin was given but standard input had no password.", 2)
+    try:
+        user = accounts.get_user(email)
+        accounts.set_password(user, password)
+        db.session.commit()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Changed the password of {user.email}; their browsers were signed out.")
+
+
 # ---------------------------------------------------------------- tokens
 @click.group()
 def tokens() -> None:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,7 +21,6 @@ ROLE_LABELS = {
     "digital_lead": "Digital lead",
     "admin": "Administrator",
 }
-
 
 
 class Council(db.Model):
@@ -48,12 +47,19 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: Bumped when the password changes: browser sessions signed in before then stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     council: Mapped[Council] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # flask-login
         return bool(self.active)
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user's id and session version ("12.3")."""
+        return f"{self.id}.{self.session_version or 0}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt by default
@@ -95,3 +101,24 @@ class ApiToken(db.Model):
     @staticmethod
     def digest(token: str) -> str:
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class SignInAttempt(db.Model):
+    """One try at signing in with a password, kept for a day to rate-limit and lock out.
+
+    In the database (not in a worker's memory) so every gunicorn worker sees the same count.
+    `email` is what was typed (lower-cased), whether or not such an account exists.
+    """
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_at", "email", "at"),
+        Index("ix_sign_in_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    #: "success", "failure" (wrong password or unknown account) or "locked" (refused unchecked)
+    outcome: Mapped[str] = mapped_column(String(10))

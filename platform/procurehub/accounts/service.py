@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from procurehub.accounts import lockout, passwords
 from procurehub.accounts.models import ROLES, ApiToken, Council, User
 from procurehub.audit import service as audit
 from procurehub.extensions import db, utcnow
@@ -87,7 +90,7 @@ def add_user(
     council = get_council(council_code)
     user = User(email=email, name=name, council=council, roles=roles, active=True)
     if password is not None:
-        check_password_strength(password)
+        check_password_strength(password, email)
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -107,9 +110,92 @@ def add_user(
     return user
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < 10:
-        raise AccountError("A password needs at least 10 characters.")
+def check_password_strength(password: str, email: str = "") -> None:
+    """The password policy (accounts/passwords.py) as an AccountError."""
+    problem = passwords.password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+
+
+def set_password(user: User, password: str, *, actor: Any = None) -> None:
+    """Set a new password after the policy check, and end the user's other sessions.
+
+    Bumping `session_version` changes what `User.get_id` puts in session cookies, so every
+    browser signed in with the old version is signed out at its next request. API tokens are
+    separate credentials and stay valid (revoke them with `procurehub tokens revoke`).
+    """
+    check_password_strength(password, user.email)
+    user.set_password(password)
+    user.session_version = (user.session_version or 0) + 1
+    user.password_changed_at = utcnow()
+    audit.record(
+        "password_change",
+        "user",
+        user.id,
+        user=actor,  # None (the CLI) is recorded as "system"
+        council_code=user.council.code,
+    )  # no password material: only that it changed, who changed it and when
+
+
+def change_own_password(user: User, current: str, new: str, new_again: str) -> None:
+    """The self-service change: the current password, then the new one twice."""
+    if not user.check_password(current):
+        raise AccountError("Your current password is not right.")
+    if new != new_again:
+        raise AccountError("The two new passwords are not the same. Type the new password twice.")
+    if new == current:
+        raise AccountError("The new password must be different from your current one.")
+    set_password(user, new, actor=user)
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a password of anyone's")
+
+
+def sign_in_with_password(
+    email: str, password: str, address: str, policy: lockout.LockoutPolicy
+) -> tuple[User | None, str | None]:
+    """(user, None) when the password is right; (None, message) otherwise.
+
+    Every outcome is counted for the lockout and written to the audit log (the account, the
+    client address and whether it worked, never the password). An unknown e-mail address is
+    answered exactly like a wrong password, and costs the same hashing time, so the page does
+    not tell who has an account.
+    """
+    email = email.strip().lower()[:254]
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    known = user if user is not None and user.is_active else None
+    lock = lockout.current_lock(email, address, policy)
+    if lock is not None:
+        lockout.record_attempt(email, address, lockout.LOCKED)
+        _audit_sign_in("sign_in_locked", known, address, lock=lock.reason)
+        return None, lock.message(utcnow())
+    if known is not None and known.check_password(password):
+        lockout.record_attempt(email, address, lockout.SUCCESS)
+        _audit_sign_in("sign_in", known, address)
+        return known, None
+    if known is None:
+        check_password_hash(_dummy_hash(), password)
+    lockout.record_attempt(email, address, lockout.FAILURE)
+    _audit_sign_in("sign_in_failed", known, address)
+    lock = lockout.current_lock(email, address, policy)
+    if lock is not None:
+        return None, lock.message(utcnow())
+    return None, "The e-mail address or password is not right."
+
+
+def _audit_sign_in(action: str, user: User | None, address: str, **extra: str) -> None:
+    """Sign-in events name the account only when it exists (a typed address may be a typo
+    of someone else's, or a password pasted into the wrong box)."""
+    audit.record(
+        action,
+        "user",
+        None if user is None else user.id,
+        user=user,
+        council_code=None if user is None else user.council.code,
+        changes={"address": address, **extra},
+    )
 
 
 def get_user(email: str) -> User:

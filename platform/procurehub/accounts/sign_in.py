@@ -1,7 +1,9 @@
 """Signing in: browser sessions (flask-login + CSRF) and bearer tokens for the API.
 
 Anonymous visitors get the sign-in page, the health check and static files; everything else
-answers 401 (API) or redirects to sign-in (pages).
+answers 401 (API) or redirects to sign-in (pages). Password sign-in is rate-limited and locks
+out after repeated failures (accounts/lockout.py); every attempt is audited. A session cookie
+holds the user's id and session version, so changing the password signs out other browsers.
 """
 
 from __future__ import annotations
@@ -9,14 +11,28 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select, text
+from sqlalchemy import text
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from procurehub.accounts import service as accounts
+from procurehub.accounts.lockout import LockoutPolicy
 from procurehub.accounts.models import User
+from procurehub.accounts.passwords import MIN_LENGTH
 from procurehub.accounts.service import user_for_token
 from procurehub.extensions import csrf, db, login_manager
 
@@ -39,6 +55,19 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
 
 
+MISSING = {
+    "current_password": "Enter your current password.",
+    "new_password": "Enter a new password.",
+    "new_password_again": "Enter the new password a second time.",
+}
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired()])
+    new_password_again = PasswordField("New password again", validators=[DataRequired()])
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
@@ -58,9 +87,20 @@ def wants_a_page() -> bool:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie ("12.3": id 12, session version 3), if still valid.
+
+    A cookie from before the password last changed names an older version and is refused,
+    so the browser is sent to sign in again. (A bare "12", from before versions existed,
+    counts as version 0.)
+    """
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not (version or "0").isdigit() or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or int(version or 0) != (user.session_version or 0):
+        return None
+    return user
 
 
 @login_manager.request_loader
@@ -124,12 +164,56 @@ def _safe_next(target: str | None) -> str:
 def login() -> Any:
     form = SignInForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        user, problem = accounts.sign_in_with_password(
+            form.email.data or "",
+            form.password.data or "",
+            request.remote_addr or "unknown",
+            LockoutPolicy.from_config(current_app.config),
+        )
+        db.session.commit()  # the attempt and its audit event, whatever the outcome
+        if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        flash("The e-mail address or password is not right.", "error")
+        flash(problem or "The e-mail address or password is not right.", "error")
     return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> Any:
+    """Self-service password change; other browsers signed in as this user are signed out."""
+    form = ChangePasswordForm()
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            errors = [(name, MISSING[name]) for name in form.errors if name in MISSING]
+            errors = errors or [("current_password", "The form had expired; try again.")]
+        else:
+            try:
+                accounts.change_own_password(
+                    current_user,
+                    form.current_password.data or "",
+                    form.new_password.data or "",
+                    form.new_password_again.data or "",
+                )
+            except accounts.AccountError as exc:
+                db.session.rollback()
+                field = "current_password" if "current password" in str(exc) else "new_password"
+                errors = [(field, str(exc))]
+            else:
+                db.session.commit()
+                login_user(current_user._get_current_object())  # this browser stays signed in
+                flash(
+                    "Your password was changed. Any other browser signed in as you has been "
+                    "signed out.",
+                    "info",
+                )
+                return redirect(url_for("core.index"))
+    return render_template(
+        "auth/change_password.html",
+        errors=errors,
+        error_messages={field: message for field, message in errors},
+        min_length=MIN_LENGTH,
+    ), (400 if errors else 200)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -20,8 +20,9 @@ Each canonical field is then given to one column only: saved beats synonym beats
 synonym beats pattern, and between equals the leftmost column wins.  Columns that lose, and
 columns with no candidate, come back with ``field=None, how="extra"`` (the caller keeps them in
 the contract's JSON ``extra``).  The one exception is ``contact`` (officer names, e-mails,
-telephones: personal data): every such column maps to ``contact`` so that none of them ends up in
-``extra`` or in logs.  ``field is None`` always means "keep in extra", whatever ``how`` says.
+telephones: personal data): every such column maps to ``contact``, may take several columns, and
+is kept in ``extra`` under its heading (shown to signed-in people only; docs/decisions.md), never in
+an OCDS row and never in logs.  ``field is None`` always means "keep in extra", whatever ``how`` says.
 The result is deterministic: it depends only on the headings, their order and the saved mapping.
 """
 

@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from procurehub.web import cli, display, navigation, views
+    from procurehub.web import cli, display, navigation, security, views
 
+    security.init_app(app)
     display.init_app(app)
     navigation.init_app(app)
     views.init_app(app)
