@@ -286,6 +286,37 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("waste_bulky.template", "GET"): READ,
     ("waste_bulky.upload", "GET"): READ,
     ("waste_bulky.upload", "POST"): READ,  # the person's own council
+    # role dashboards (issue 13): everyone signed in has one
+    ("dashboard.index", "GET"): READ,
+    ("dashboard.static", "GET"): READ,
+    # administration in the browser (issue 13)
+    ("admin_pages.audit_export", "GET"): ADMIN,
+    ("admin_pages.edit_council", "GET"): ADMIN,
+    ("admin_pages.edit_council", "POST"): ADMIN,
+    ("admin_pages.new_council", "GET"): ADMIN,
+    ("admin_pages.new_council", "POST"): ADMIN,
+    ("admin_pages.tokens", "GET"): ADMIN,
+    ("admin_pages.tokens", "POST"): ADMIN,
+    ("admin_pages.revoke_token", "POST"): ADMIN,
+    ("admin_pages.edit_user", "GET"): ADMIN,
+    ("admin_pages.edit_user", "POST"): ADMIN,
+    ("admin_pages.user_active", "POST"): ADMIN,
+    ("admin_pages.new_user", "GET"): ADMIN,
+    ("admin_pages.new_user", "POST"): ADMIN,
+    ("contract_pages.export", "GET"): READ,
+    # fleet lists and replacement demand (issue 9): a council's list is its own to change
+    ("fleet_api.Demand", "GET"): READ,
+    ("fleet_api.ReplacementAges", "GET"): READ,
+    ("fleet_api.ReplacementAges", "PUT"): OWN,
+    ("fleet_api.VehicleUploads", "POST"): OWN,
+    ("fleet_api.VehicleList", "GET"): READ,
+    ("fleet_api.VehicleItem", "GET"): READ,
+    ("fleet_pages.replacement_ages", "GET"): READ,
+    ("fleet_pages.replacement_ages", "POST"): OWN,
+    ("fleet_pages.vehicles_list", "GET"): READ,
+    ("fleet_pages.vehicles_export", "GET"): READ,
+    ("fleet_pages.vehicles_upload", "GET"): READ,
+    ("fleet_pages.vehicles_upload", "POST"): OWN,
 }
 
 
@@ -353,9 +384,13 @@ def build_hub(app: Any) -> dict[str, Any]:
         (o for o in opportunities if OWNER_COUNCIL in o.get("councils", [])), opportunities[0]
     )
     nlc_wave = next((w for w in plan["waves"] if OWNER_COUNCIL in w["councils"]), plan["waves"][0])
+    with app.app_context():
+        owner_user = accounts_user(PEOPLE["owner"])
     return {
         "tokens": tokens,
         "args": {
+            "user_id": owner_user[0],
+            "token_id": owner_user[1],
             "contract_id": contract_id,
             "upload_id": upload.get_json()["upload_id"]
             if "upload_id" in upload.get_json()
@@ -373,11 +408,23 @@ def build_hub(app: Any) -> dict[str, Any]:
     }
 
 
+def accounts_user(email: str) -> tuple[int, int]:
+    """The id of a person and of their first API token (the admin pages act on them)."""
+    from procurehub.accounts.models import ApiToken, User
+
+    user_id = db.session.scalar(select(User.id).where(User.email == email))
+    token_id = db.session.scalar(
+        select(ApiToken.id).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+    )
+    return user_id, token_id
+
+
 def _plugin_ids(nlc_id: int) -> dict[str, Any]:
     from plugins.digital.models import DigitalBusinessCase, DigitalSystem
     from plugins.fleet.models import (
         CatalogueVehicle,
         CouncilSpec,
+        Vehicle,
         StandardRequirement,
         StandardSpecVersion,
     )
@@ -414,6 +461,10 @@ def _plugin_ids(nlc_id: int) -> dict[str, Any]:
             .order_by(BulkyProfile.id)
         ),
         "model_id": first(select(JointModel.id).order_by(JointModel.id)),
+        "fleet_vehicle_id": first(
+            select(Vehicle.id).where(Vehicle.council_id == nlc_id).order_by(Vehicle.id)
+        )
+        or first(select(Vehicle.id).order_by(Vehicle.id)),
     }
 
 
@@ -460,13 +511,20 @@ def rule_args(rule: Any, endpoint: str, args: dict[str, Any]) -> dict[str, Any]:
     values = {}
     for name in rule.arguments:
         if name == "filename" and endpoint != "static":
-            values[name] = "fleet.css"  # the one plugin with static files
+            # the blueprints with static files of their own
+            values[name] = "dashboard.css" if endpoint == "dashboard.static" else "fleet.css"
         elif name == "spec_id":
             values[name] = args[
                 "standard_spec_id" if "standard" in rule.rule else "council_spec_id"
             ]
         elif name == "version":
             values[name] = args["version"]
+        elif name == "vehicle_id" and "/fleet/vehicles/" in rule.rule:
+            values[name] = args["fleet_vehicle_id"]  # a council's vehicle, not a catalogue one
+        elif name == "council_code":
+            values[name] = OWNER_COUNCIL
+        elif name == "fmt":
+            values[name] = "csv"
         else:
             values[name] = args[name]
     return values
@@ -562,6 +620,15 @@ def _inventory() -> Any:
     return (io.BytesIO(INVENTORY_CSV.encode()), "systems.csv")
 
 
+FLEET_LIST_CSV = (
+    "Registration,Vehicle type,Make,Date registered\nSN21 AAA,Panel van 3.5t,Ford,01/04/2021\n"
+)
+
+
+def _fleet_list() -> Any:
+    return (io.BytesIO(FLEET_LIST_CSV.encode()), "fleet.csv")
+
+
 def _profiles() -> Any:
     return (io.BytesIO(PROFILES_CSV.encode()), "profiles.csv")
 
@@ -647,6 +714,17 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "data": lambda args: {"council": OWNER_COUNCIL, "file": _spec(args)}
     },
     ("waste_bulky_api.JointModelItem", "PATCH"): {"json": {"name": "Renamed"}},
+    ("fleet_api.ReplacementAges", "PUT"): {"json": {"ages": {"fleet.vans_lt_3_5t": 6}}},
+    ("fleet_api.VehicleUploads", "POST"): {
+        "data": lambda args: {"council": OWNER_COUNCIL, "file": _fleet_list()}
+    },
+    ("fleet_pages.vehicles_upload", "POST"): {
+        "form": {"council": OWNER_COUNCIL},
+        "files": lambda args: {"file": _fleet_list()},
+    },
+    ("fleet_pages.replacement_ages", "POST"): {
+        "form": {"council": OWNER_COUNCIL, "fleet.vans_lt_3_5t": "6"}
+    },
     ("opportunities.OpportunityItem", "PATCH"): {"json": {"notes": "Looked at"}},
     ("tender_plan.TenderPlanWave", "PATCH"): {"json": {"notes": "Looked at"}},
     # pages
