@@ -424,9 +424,9 @@ def _plugin_ids(nlc_id: int) -> dict[str, Any]:
     from plugins.fleet.models import (
         CatalogueVehicle,
         CouncilSpec,
-        Vehicle,
         StandardRequirement,
         StandardSpecVersion,
+        Vehicle,
     )
     from plugins.waste.models import BulkyProfile, JointModel
 

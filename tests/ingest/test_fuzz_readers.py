@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from click.testing import CliRunner
@@ -24,9 +25,14 @@ from hypothesis import strategies as st
 
 from plugins.digital.appraisal import AppraisalError, appraise, read_case
 from plugins.digital.cli import cli as digital_cli
+from plugins.digital.inventory_import import SPEC as INVENTORY
 from plugins.fleet.catalogue import CatalogueError, read_catalogue
-from plugins.waste.workbooks import TemplateError, read_template, write_template
+from plugins.fleet.vehicle_import import record_spec as fleet_list_spec
+from plugins.waste.profile_import import FIELDS as PROFILE_FIELDS
+from plugins.waste.profile_import import KIND as PROFILE_KIND
+from plugins.waste.workbooks import write_template
 from procurehub.ingest.readers import read_register
+from procurehub.ingest.records import MissingColumns, RecordSpec, heading_words, parse_records
 from procurehub.ingest.safety import RegisterFileError
 
 DATA = Path(__file__).parent / "data"
@@ -155,7 +161,21 @@ def test_mutated_fleet_catalogue(tmp_path_factory, data):
     survives(read_catalogue, path, (CatalogueError,))
 
 
-# ---------------------------------------------------------------- bulky waste template
+# ------------------------------------------- plugins' own tables (through the core record import)
+def read_table(spec: RecordSpec, name: str) -> Any:
+    """What an upload of `spec`'s table does before storing: read, find headings, parse rows."""
+    return lambda p: parse_records(
+        read_register(p, display_name=name, max_bytes=10**7, heading_words=heading_words(spec)),
+        spec,
+    )
+
+
+TABLE_ERRORS = (RegisterFileError, MissingColumns)
+BULKY_SPEC = RecordSpec(
+    kind=PROFILE_KIND, noun="bulky waste profile", key="financial_year", fields=PROFILE_FIELDS
+)
+
+
 def _bulky_template() -> bytes:
     out = io.BytesIO()
     write_template(out, "S12000050", "North Lanarkshire Council", [], new_year="2025-26")
@@ -163,17 +183,36 @@ def _bulky_template() -> bytes:
 
 
 BULKY = _bulky_template()
+FLEET_LIST = (
+    b"North Lanarkshire fleet list\n\nReg No,Vehicle Type,Make,Model,Fuel,Date Registered,"
+    b"Replacement Due,GVW\nSN21 ABC,Panel van 3.5t,Ford,E-Transit,Electric,01/04/2021,2028,"
+    b"3.5t\nSK70 XYZ,RCV 26t,Dennis,Elite,Diesel,15/09/2020,,26000\nTotal vehicles: 2,,,,,,,\n"
+)
+INVENTORY_LIST = (
+    b"System category,Product,Vendor,Licence cost,Contract end\n"
+    b"Housing management system,Orchard,Orchard,\xa312k,31/03/2028\n"
+)
 
 
 @given(data=st.one_of(mutated_zip(BULKY), st.binary(max_size=2048)))
 @FUZZ
 def test_mutated_bulky_waste_template(tmp_path_factory, data):
     path = write(tmp_path_factory.mktemp("f"), "bulky.xlsx", data)
-    survives(
-        lambda p: read_template(str(p), display_name="bulky.xlsx", max_bytes=10**7),
-        path,
-        (TemplateError,),
-    )
+    survives(read_table(BULKY_SPEC, "bulky.xlsx"), path, TABLE_ERRORS)
+
+
+@given(data=st.one_of(mutated(FLEET_LIST), st.binary(max_size=2048)))
+@FUZZ
+def test_mutated_fleet_list(tmp_path_factory, data):
+    path = write(tmp_path_factory.mktemp("f"), "fleet.csv", data)
+    survives(read_table(fleet_list_spec(), "fleet.csv"), path, TABLE_ERRORS)
+
+
+@given(data=st.one_of(mutated(INVENTORY_LIST), st.binary(max_size=2048)))
+@FUZZ
+def test_mutated_system_inventory(tmp_path_factory, data):
+    path = write(tmp_path_factory.mktemp("f"), "systems.csv", data)
+    survives(read_table(INVENTORY, "systems.csv"), path, TABLE_ERRORS)
 
 
 # ---------------------------------------------------------------- digital business case
