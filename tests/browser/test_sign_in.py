@@ -67,7 +67,7 @@ def test_pages_and_api_docs_work_under_the_content_security_policy(hub, live_ser
     page.get_by_label("E-mail address").fill("officer@nlc.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server + "/contracts")
+    page.wait_for_url(live_server + "/dashboard")  # signing in lands on the role dashboard
 
     page.goto(live_server + "/api/docs")
     page.locator(".opblock-tag").first.wait_for()  # Swagger UI built the operation list
