@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from factories import PASSWORD, council, user
@@ -181,8 +182,9 @@ def test_officer_uploads_fixes_and_maps_a_register(hub, live_server, page, tmp_p
 
     # The list of uploads shows both, newest first.
     page.get_by_role("link", name="All uploads").click()
+    page.wait_for_url("**/registers/uploads")
     rows = page.locator("table#uploads tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "Stored" in rows.nth(0).inner_text() and "Refused" in rows.nth(1).inner_text()
 
 
