@@ -49,6 +49,11 @@ from procurehub.plugins import (
     RenewalItem,
     categories_from_csv,
 )
+from procurehub.registers.record_schemas import (
+    RecordImportReportSchema,
+    RecordUploadFormSchema,
+    record_upload_body,
+)
 from procurehub.registers.records import (
     StoreCounts,
     echo_import_report,
@@ -144,7 +149,9 @@ __all__ = [
     "Parameter",
     "Plugin",
     "RecordField",
+    "RecordImportReportSchema",
     "RecordSpec",
+    "RecordUploadFormSchema",
     "RegisterFileError",
     "RenewalItem",
     "SheetSpec",
@@ -172,6 +179,7 @@ __all__ = [
     "page_schema",
     "parse_extension_terms",
     "record_audit",
+    "record_upload_body",
     "renewals_changed",
     "require_write",
     "session",

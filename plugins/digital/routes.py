@@ -36,7 +36,6 @@ from .schemas import (
     SystemQuerySchema,
     SystemSchema,
     SystemUpdateSchema,
-    SystemUploadFormSchema,
 )
 
 
@@ -129,7 +128,7 @@ def api_blueprint() -> Blueprint:
             same file again changes nothing; systems missing from the file are reported, never
             deleted. The rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
             try:
-                form = SystemUploadFormSchema().load(request.form.to_dict())
+                form = tk.RecordUploadFormSchema().load(request.form.to_dict())
             except ma.ValidationError as exc:
                 abort(
                     422,

@@ -222,78 +222,11 @@ class AppraisalSchema(ma.Schema):
     cumulative_against_bau = fields.Dict(keys=fields.Str(), values=fields.List(fields.Float()))
 
 
-class SystemImportProblemSchema(ma.Schema):
-    row = fields.Int(allow_none=True, metadata={"description": "Row number as in the file"})
-    column = fields.Str(allow_none=True, metadata={"description": "The heading as written"})
-    value = fields.Raw(allow_none=True, metadata={"description": "The cell as written"})
-    message = fields.Str()
-
-
-class InventoryReportSchema(ma.Schema):
-    """The report of a system inventory import: the keys of `procurehub digital
-    import-systems --json` (those of `import contracts --json`), then status and mapping. The
-    rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
-
-    class Meta:
-        unknown = ma.INCLUDE
+class InventoryReportSchema(tk.RecordImportReportSchema):
+    """The report of a system inventory import (`procurehub digital import-systems --json`),
+    with `id` repeating `upload_id`."""
 
     id = fields.Function(lambda r: r.get("upload_id"), metadata={"description": "= upload_id"})
-    upload_id = tk.Id(allow_none=True)
-    council_code = fields.Str()
-    rows_read = fields.Int()
-    created = fields.Int()
-    updated = fields.Int()
-    unchanged = fields.Int()
-    rejected = fields.Int()
-    duplicates = fields.Int()
-    missing_from_file = fields.Int()
-    errors = fields.List(fields.Nested(SystemImportProblemSchema))
-    warnings = fields.List(fields.Nested(SystemImportProblemSchema))
-    status = fields.Str(metadata={"description": "stored, dry_run or refused"})
-    message = fields.Str()
-    file = fields.Str()
-    sheet = fields.Str(allow_none=True)
-    header_row = fields.Int(allow_none=True)
-    mapping = fields.List(
-        fields.Dict(), metadata={"description": "Each heading and the field it was read as"}
-    )
 
 
-class SystemUploadFormSchema(ma.Schema):
-    council = fields.Str(validate=validate.Length(1, 20))
-    sheet = fields.Str(validate=validate.Length(0, 255))
-    accept_valid = fields.Bool(load_default=False)
-    dry_run = fields.Bool(load_default=False)
-
-
-SYSTEM_UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {
-                    "file": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "The system inventory (.xlsx .xlsm .xls .ods .csv)",
-                    },
-                    "council": {
-                        "type": "string",
-                        "description": "Council code (default: your own council)",
-                    },
-                    "sheet": {
-                        "type": "string",
-                        "description": "Sheet to read (default: the inventory-like one)",
-                    },
-                    "accept_valid": {
-                        "type": "boolean",
-                        "description": "Store valid rows even if some are rejected",
-                    },
-                    "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
-                },
-            }
-        }
-    },
-}
+SYSTEM_UPLOAD_BODY = tk.record_upload_body("The system inventory")

@@ -273,67 +273,6 @@ VehiclePage = page(VehicleSchema, "FleetVehiclePage")
 # -- fleet lists and replacement demand ---------------------------------------------------------
 
 
-class VehicleImportProblemSchema(ma.Schema):
-    row = fields.Int(allow_none=True, metadata={"description": "Row number as in the file"})
-    column = fields.Str(allow_none=True, metadata={"description": "The heading as written"})
-    value = fields.Raw(allow_none=True)
-    message = fields.Str()
-
-
-class VehicleImportReportSchema(ma.Schema):
-    """The report of a fleet list import: the same keys as `procurehub fleet import-vehicles
-    --json` (and `import contracts --json`), then the mapping and status."""
-
-    class Meta:
-        unknown = ma.INCLUDE
-
-    upload_id = tk.Id(allow_none=True)
-    council_code = fields.Str()
-    rows_read = fields.Int()
-    created = fields.Int()
-    updated = fields.Int()
-    unchanged = fields.Int()
-    rejected = fields.Int()
-    duplicates = fields.Int()
-    missing_from_file = fields.Int()
-    errors = fields.List(fields.Nested(VehicleImportProblemSchema))
-    warnings = fields.List(fields.Nested(VehicleImportProblemSchema))
-    status = fields.Str(metadata={"description": "stored, dry_run or refused"})
-    message = fields.Str()
-    mapping = fields.List(fields.Dict(), metadata={"description": "Each heading and the field "
-                                                                  "it was read as"})
-
-
-VEHICLE_UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {
-                    "file": {"type": "string", "format": "binary",
-                             "description": "The fleet list (.xlsx .xlsm .xls .ods .csv)"},
-                    "council": {"type": "string",
-                                "description": "Council code (default: your own council)"},
-                    "sheet": {"type": "string",
-                              "description": "Sheet to read (default: the fleet-list-like one)"},
-                    "accept_valid": {"type": "boolean",
-                                     "description": "Store valid rows even if some are rejected"},
-                    "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
-                },
-            }
-        }
-    },
-}
-
-
-class VehicleUploadFormSchema(ma.Schema):
-    council = fields.Str(validate=validate.Length(1, 20))
-    sheet = fields.Str(validate=validate.Length(0, 255))
-    accept_valid = fields.Bool(load_default=False)
-    dry_run = fields.Bool(load_default=False)
-
 
 class FleetListVehicleSchema(ma.Schema):
     id = tk.Id()
@@ -411,3 +350,6 @@ class ReplacementAgesUpdateSchema(ma.Schema):
         keys=fields.Str(), values=fields.Int(allow_none=True), required=True,
         metadata={"description": "{category: years}; null returns a class to the default"},
     )
+
+
+VEHICLE_UPLOAD_BODY = tk.record_upload_body("The fleet list")

@@ -27,8 +27,6 @@ from .schemas import (
     FleetListVehicleSchema,
     ReplacementAgesSchema,
     ReplacementAgesUpdateSchema,
-    VehicleImportReportSchema,
-    VehicleUploadFormSchema,
 )
 
 
@@ -44,9 +42,9 @@ def add_vehicle_routes(blp: Any) -> None:
     @blp.route("/vehicle-uploads")
     class VehicleUploads(MethodView):
         @blp.doc(requestBody=VEHICLE_UPLOAD_BODY)
-        @blp.response(201, VehicleImportReportSchema)
+        @blp.response(201, tk.RecordImportReportSchema)
         @blp.alt_response(
-            200, schema=VehicleImportReportSchema, description="Dry run: what would happen"
+            200, schema=tk.RecordImportReportSchema, description="Dry run: what would happen"
         )
         @blp.alt_response(403, description="Not your council's fleet list")
         @blp.alt_response(
@@ -59,7 +57,7 @@ def add_vehicle_routes(blp: Any) -> None:
             report as `procurehub fleet import-vehicles --json`. The rejected rows' workbook is
             at `/api/v1/uploads/<upload_id>/errors.xlsx`."""
             try:
-                form = VehicleUploadFormSchema().load(request.form.to_dict())
+                form = tk.RecordUploadFormSchema().load(request.form.to_dict())
             except ma.ValidationError as exc:
                 abort(
                     422,

@@ -27,12 +27,10 @@ from .schemas import (
     JointResultSchema,
     PageQuerySchema,
     PreviewInSchema,
-    ProfileImportReportSchema,
     ProfileInSchema,
     ProfilePageSchema,
     ProfileQuerySchema,
     ProfileSchema,
-    ProfileUploadFormSchema,
 )
 
 
@@ -76,9 +74,9 @@ def api_blueprint() -> Blueprint:
     @blp.route("/bulky-profile-uploads")
     class ProfileUploads(MethodView):
         @blp.doc(requestBody=PROFILE_UPLOAD_BODY)
-        @blp.response(201, ProfileImportReportSchema)
+        @blp.response(201, tk.RecordImportReportSchema)
         @blp.alt_response(
-            200, schema=ProfileImportReportSchema, description="Dry run: what would happen"
+            200, schema=tk.RecordImportReportSchema, description="Dry run: what would happen"
         )
         @blp.alt_response(403, description="Not your council's profiles")
         @blp.alt_response(
@@ -91,7 +89,7 @@ def api_blueprint() -> Blueprint:
             row per financial year: the report of `procurehub waste import-profiles --json`.
             The rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
             try:
-                form = ProfileUploadFormSchema().load(request.form.to_dict())
+                form = tk.RecordUploadFormSchema().load(request.form.to_dict())
             except ma.ValidationError as exc:
                 abort(
                     422,
