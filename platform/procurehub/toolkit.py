@@ -54,6 +54,7 @@ from procurehub.registers.record_schemas import (
     RecordUploadFormSchema,
     record_upload_body,
 )
+from procurehub.registers.record_uploads import answer_record_upload
 from procurehub.registers.records import (
     StoreCounts,
     echo_import_report,
@@ -157,6 +158,7 @@ __all__ = [
     "SheetSpec",
     "StoreCounts",
     "add_months",
+    "answer_record_upload",
     "audit_diff",
     "can_write",
     "categories_from_csv",

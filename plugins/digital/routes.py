@@ -11,13 +11,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound, UnprocessableEntity
 
 from procurehub import toolkit as tk
@@ -127,42 +125,7 @@ def api_blueprint() -> Blueprint:
             .xlsx .xlsm .xls .ods .csv). Systems are matched on category and product, so the
             same file again changes nothing; systems missing from the file are reported, never
             deleted. The rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
-            try:
-                form = tk.RecordUploadFormSchema().load(request.form.to_dict())
-            except ma.ValidationError as exc:
-                abort(
-                    422,
-                    message="Some values are not valid; see errors for each field.",
-                    errors=exc.messages,
-                )
-            upload = request.files.get("file")
-            if upload is None or not upload.filename:
-                abort(
-                    422,
-                    message="Send the system inventory as the multipart field 'file'.",
-                    errors={"file": ["Missing data for required field."]},
-                )
-            code = form.get("council") or tk.council_code_of(tk.current_user) or ""
-            if tk.council_id(code) is None:
-                raise UnprocessableEntity(f"There is no council with the code {code!r}.")
-            report = import_uploaded_inventory(
-                upload,
-                code,
-                user=tk.current_user,
-                folder=os.path.join(current_app.instance_path, "uploads"),
-                sheet=form.get("sheet") or None,
-                accept_valid=form["accept_valid"],
-                dry_run=form["dry_run"],
-                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
-            )
-            if report.get("status") == "refused":
-                abort(
-                    422,
-                    message=report.get("message", "Nothing was stored."),
-                    errors={"rows": report.get("errors", [])},
-                    extra={"report": report},
-                )
-            return report, (200 if report.get("status") == "dry_run" else 201)
+            return tk.answer_record_upload(import_uploaded_inventory, what="the system inventory")
 
     @blp.route("/business-cases")
     class BusinessCases(MethodView):

@@ -4,13 +4,9 @@ correct 422, not allowed 403, not found 404)."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import marshmallow as ma
-from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import abort
 from werkzeug.exceptions import NotFound, UnprocessableEntity
 
 from procurehub import toolkit as tk
@@ -56,44 +52,9 @@ def add_vehicle_routes(blp: Any) -> None:
             """Upload a council's fleet list as it is (multipart field `file`): the same
             report as `procurehub fleet import-vehicles --json`. The rejected rows' workbook is
             at `/api/v1/uploads/<upload_id>/errors.xlsx`."""
-            try:
-                form = tk.RecordUploadFormSchema().load(request.form.to_dict())
-            except ma.ValidationError as exc:
-                abort(
-                    422,
-                    message="Some values are not valid; see errors for each field.",
-                    errors=exc.messages,
-                )
-            upload = request.files.get("file")
-            if upload is None or not upload.filename:
-                abort(
-                    422,
-                    message="Send the fleet list as the multipart field 'file'.",
-                    errors={"file": ["Missing data for required field."]},
-                )
-            code = form.get("council") or tk.council_code_of(tk.current_user) or ""
-            _council_or_422(code)
-            try:
-                report = vehicles.import_uploaded_fleet_list(
-                    upload,
-                    code,
-                    user=tk.current_user,
-                    folder=os.path.join(current_app.instance_path, "uploads"),
-                    sheet=form.get("sheet"),
-                    accept_valid=form["accept_valid"],
-                    dry_run=form["dry_run"],
-                    max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
-                )
-            except FleetError as exc:
-                raise UnprocessableEntity(str(exc)) from exc
-            if report.get("status") == "refused":
-                abort(
-                    422,
-                    message=report.get("message", "Nothing was stored."),
-                    errors={"rows": report.get("errors", [])},
-                    extra={"report": report},
-                )
-            return report, (200 if report.get("status") == "dry_run" else 201)
+            return tk.answer_record_upload(
+                vehicles.import_uploaded_fleet_list, what="the fleet list", refusals=(FleetError,)
+            )
 
     @blp.route("/vehicles")
     class VehicleList(MethodView):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, NoReturn
 
-import marshmallow as ma
-from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -88,42 +85,7 @@ def api_blueprint() -> Blueprint:
             """Upload a council's filled-in bulky waste template (multipart field `file`), one
             row per financial year: the report of `procurehub waste import-profiles --json`.
             The rejected rows' workbook is `/api/v1/uploads/<upload_id>/errors.xlsx`."""
-            try:
-                form = tk.RecordUploadFormSchema().load(request.form.to_dict())
-            except ma.ValidationError as exc:
-                abort(
-                    422,
-                    message="Some values are not valid; see errors for each field.",
-                    errors=exc.messages,
-                )
-            upload = request.files.get("file")
-            if upload is None or not upload.filename:
-                abort(
-                    422,
-                    message="Send the template as the multipart field 'file'.",
-                    errors={"file": ["Missing data for required field."]},
-                )
-            code = form.get("council") or tk.council_code_of(tk.current_user) or ""
-            if tk.council_id(code) is None:
-                abort(422, message=f"There is no council with the code {code!r}.")
-            report = import_uploaded_profiles(
-                upload,
-                code,
-                user=tk.current_user,
-                folder=os.path.join(current_app.instance_path, "uploads"),
-                sheet=form.get("sheet") or None,
-                accept_valid=form["accept_valid"],
-                dry_run=form["dry_run"],
-                max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or 50 * 1024 * 1024,
-            )
-            if report.get("status") == "refused":
-                abort(
-                    422,
-                    message=report.get("message", "Nothing was stored."),
-                    errors={"rows": report.get("errors", [])},
-                    extra={"report": report},
-                )
-            return report, (200 if report.get("status") == "dry_run" else 201)
+            return tk.answer_record_upload(import_uploaded_profiles, what="the template")
 
     @blp.route("/bulky-profiles")
     class Profiles(MethodView):
