@@ -157,7 +157,7 @@ IMPORTS = [
         "inventory",
         ("digital", "import-systems"),
         "digital_system",
-        4000,
+        1500,
         systems_csv,
         ("product",),
     ),
