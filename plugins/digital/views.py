@@ -38,7 +38,6 @@ from .models import COST_LINES, HOSTING_MODELS, SYSTEM_CATEGORIES, DigitalSystem
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_ACCEPT = ".xlsx,.xlsm,.xls,.ods,.csv"
 SLUGS = {c.split(".", 1)[1].replace("_", "-"): c for c in SYSTEM_CATEGORIES}
 HOSTING_LABELS = {
     "on_premises": "On premises",
@@ -353,16 +352,12 @@ def _upload_form(
 ) -> Any:
     values = dict(values or {})
     values.setdefault("council", tk.council_code_of(tk.current_user) or "")
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return (
         render_template(
             "digital/system_upload.html",
             councils=_writable_councils(),
             values=values,
             errors=errors or [],
-            error_fields={f for f, _ in errors or []},
-            max_size=f"{limit // (1024 * 1024)} MB" if limit else "any size",
-            accept=UPLOAD_ACCEPT,
         ),
         status,
     )

@@ -31,9 +31,6 @@ from .measures import FleetError
 log = logging.getLogger(__name__)
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACCEPT = ".xlsx,.xlsm,.xls,.ods,.csv"
-
-
 def _arg(name: str, limit: int = 80) -> str:
     return (request.args.get(name) or "").replace("\x00", "").strip()[:limit]
 
@@ -63,11 +60,6 @@ def _writable_councils() -> list[tuple[str, str]]:
         ),
         key=lambda pair: pair[1],
     )
-
-
-def _max_size() -> str:
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return f"{limit // (1024 * 1024)} MB" if limit else "any size"
 
 
 def demand_context() -> dict[str, Any]:
@@ -122,9 +114,6 @@ def add_vehicle_pages(bp: Blueprint) -> None:
             councils=_writable_councils(),
             values=values,
             errors=errors or [],
-            error_fields={f for f, _ in errors or []},
-            max_size=_max_size(),
-            accept=ACCEPT,
         ), status
 
     @bp.route("/vehicles/upload", methods=["GET", "POST"])
