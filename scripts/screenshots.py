@@ -68,6 +68,9 @@ SHOTS = [
     ),
     ("bulky-waste-chart", "coordinator@procurehub.example", "/waste/bulky/benchmark", ".ph_chart"),
     ("administration", "admin@procurehub.example", "/admin/"),
+    ("fleet-list-upload", "officer.nlc@procurehub.example", "/fleet/vehicles/upload"),
+    ("system-inventory-upload", "officer.nlc@procurehub.example", "/digital/systems/upload"),
+    ("bulky-waste-upload", "officer.nlc@procurehub.example", "/waste/bulky/upload"),
 ]
 
 
