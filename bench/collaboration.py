@@ -16,7 +16,7 @@ shaped like real registers (the default) or densely (``--dense``):
   import's own parser and classifier), picked per council so that it has 1-10 contracts
   (weights 1/k, mean 3.4: skewed to few) in each alignable category (``--category-share``:
   the chance a council has a category at all, default 1, every category) and the rest in
-  subjects no workstream aligns. About 89 of 2,000 rows (4.4%) are alignable; the real public
+  subjects no workstream aligns. About 85 of 2,000 rows (4.2%) are alignable; the real public
   registers in ``data/real`` have 4.6% outside the digital catch-all (13.4% with it) and 1-5 per
   council per category; DESIGN §7's alignment hub has 1-10 (bench/README.md, Collaboration);
 * ``--dense``: the ingest generator's register as it is, a different seed per council: about
@@ -242,7 +242,7 @@ def main() -> None:
         help="the old dense shape (the figures before 2026-11-28): the ingest benchmark's "
         "register as it is, ~1,610 of 2,000 rows alignable (62 per council per category on "
         "average, up to ~400), every upload joining most stored maximal sets; default: real "
-        "registers' shape, 1-10 per council per category, ~89 of 2,000 rows alignable",
+        "registers' shape, 1-10 per council per category, ~85 of 2,000 rows alignable",
     )
     parser.add_argument(
         "--category-share",
