@@ -46,6 +46,8 @@ class Contract(db.Model):
         Index("ix_contract_workstream_end", "workstream", "end_date", "id"),
         Index("ix_contract_category_id", "category", "id"),
         Index("ix_contract_category_end", "category", "end_date", "id"),
+        # An upload's own contracts (the groups it touched are recomputed after it, DESIGN §3).
+        Index("ix_contract_upload_id", "upload_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
