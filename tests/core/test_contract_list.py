@@ -250,3 +250,61 @@ def test_search_follows_edits_and_deletions(client: Any, hub: dict[str, Any]) ->
     )
     assert r.status_code == 201, r.get_json()
     assert _found(client, hub, "composting") == {"NEW-1"}
+
+
+def _upload(app: Any, path: Any, rows: list[str]) -> dict[str, Any]:
+    from procurehub.accounts.models import Council
+    from procurehub.extensions import db
+    from procurehub.registers.service import import_contracts
+
+    path.write_text("Contract Ref,Contract Title,Supplier,End Date\n" + "\n".join(rows) + "\n")
+    with app.app_context():
+        nlc = db.session.query(Council).filter_by(code="S12000050").one()
+        report = import_contracts(path, display_name=path.name, council=nlc, user=None)
+        db.session.remove()
+    assert report["status"] == "stored", report
+    return report
+
+
+def _full_text_table_is_exact(app: Any) -> None:
+    """SQLite only: the full-text table holds exactly the contracts' current words."""
+    from procurehub.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.begin() as conn:  # raises "database disk image is malformed" if not
+                conn.exec_driver_sql(
+                    "INSERT INTO contract_fts(contract_fts, rank) VALUES ('integrity-check', 1)"
+                )
+
+
+def test_search_finds_uploaded_contracts_and_follows_reuploads_edits_and_deletions(
+    app: Any, client: Any, hub: dict[str, Any], tmp_path: Any
+) -> None:
+    """An upload indexes its own new contracts for search (not the insert trigger): what it
+    stores is found, a re-upload's changed title replaces the old words, and an edit or a
+    deletion of an uploaded contract is followed like any other."""
+    h = hub["h"]
+    register = tmp_path / "register.csv"
+    rows = [f"UP-{n},Bulky item collection zone {n},Veolia ES Ltd,31/03/2029" for n in range(40)]
+    _upload(app, register, rows)
+    assert _found(client, hub, "veolia") == {f"UP-{n}" for n in range(40)}
+    assert _found(client, hub, "zone 7") == {"UP-7"}
+    _full_text_table_is_exact(app)
+
+    rows[7] = "UP-7,Mattress recycling,Veolia ES Ltd,31/03/2029"
+    rows.append("UP-99,Furniture reuse partnership,Reuse Scotland CIC,31/03/2030")
+    report = _upload(app, register, rows)
+    assert (report["created"], report["updated"]) == (1, 1)
+    assert _found(client, hub, "mattress") == {"UP-7"}
+    assert _found(client, hub, "zone 7") == set()
+    assert _found(client, hub, "furniture reuse") == {"UP-99"}
+    _full_text_table_is_exact(app)
+
+    target = client.get(f"{API}?q=furniture", headers=h).get_json()["items"][0]
+    r = client.patch(f"{API}/{target['id']}", headers=h, json={"title": "Sofa collection"})
+    assert r.status_code == 200, r.get_json()
+    assert _found(client, hub, "furniture") == set() and _found(client, hub, "sofa") == {"UP-99"}
+    assert client.delete(f"{API}/{target['id']}", headers=h).status_code == 204
+    assert _found(client, hub, "sofa") == set()
+    _full_text_table_is_exact(app)

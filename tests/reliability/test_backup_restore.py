@@ -80,6 +80,18 @@ def test_restored_hub_equals_the_original(full_hub, runner, tmp_path, target, di
         assert restored.returncode == 0, restored.stderr
         assert "Restored" in restored.stdout
         assert canonical_dump(url) == original
+        if target == "sqlite":  # its full-text table is rebuilt from the restored contracts
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "INSERT INTO contract_fts(contract_fts, rank) VALUES ('integrity-check', 1)"
+                )
+                found = conn.exec_driver_sql(
+                    "SELECT c.reference FROM contract_fts JOIN contract c "
+                    "ON c.id = contract_fts.rowid WHERE contract_fts MATCH 'bk'"
+                ).scalars()
+                assert set(found) == {"BK-1", "BK-2"}
+            engine.dispose()
         if target != dialect:
             return  # across databases: equality is the point; the rest is checked once per kind
 

@@ -300,6 +300,12 @@ def restore(
                     summary.tables[table.name] = _load_table(connection, archive, table)
                 if engine.dialect.name == "postgresql":
                     reset_sequences(connection)
+                elif "contract_fts" in present:
+                    # SQLite's full-text table is derived from the contracts: built afresh
+                    # (uploaded contracts are not indexed by the insert trigger).
+                    connection.exec_driver_sql(
+                        "INSERT INTO contract_fts(contract_fts) VALUES ('rebuild')"
+                    )
         except (KeyError, ValueError, zipfile.BadZipFile, sa.exc.StatementError) as exc:
             raise BackupError(
                 f"'{name}' could not be restored, and nothing was changed: the archive is "

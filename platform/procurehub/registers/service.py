@@ -37,7 +37,7 @@ from procurehub.audit import service as audit
 from procurehub.audit.models import AuditEvent
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
-from procurehub.contracts.service import snapshot
+from procurehub.contracts.service import index_uploaded_for_search, snapshot
 from procurehub.extensions import db, utcnow
 from procurehub.ingest.buyers import Buyer, BuyerColumns, CouncilMatcher, Route, route_row
 from procurehub.ingest.classify import Classifier, normalise_label, rules_from_specs
@@ -621,6 +621,8 @@ class RegisterImport:
             db.session.execute(
                 insert(Contract.__table__).execution_options(render_nulls=True), now_rows
             )
+            if upload_id is not None:
+                index_uploaded_for_search(after_id=before, upload_id=upload_id)
             self._record_created(after_id=before, at=now)
             self._creates.clear()
         if self._updates:
