@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 
 from procurehub import toolkit as tk
 
+from .catalogue_store import load_catalogue
 from .measures import FleetError
-from .service import load_catalogue
 
 
 @click.group(help="Fleet workstream: the standard e-van specification and the vehicle catalogue.")

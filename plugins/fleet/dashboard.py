@@ -10,7 +10,7 @@ from flask import url_for
 
 from procurehub import toolkit as tk
 
-from . import service
+from . import council_specs, variation
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -21,7 +21,7 @@ def dashboard_panels(user: Any) -> Iterator[tk.Panel]:
     if not tk.has_role(user, "network_manager"):
         return
     dashboard = url_for("fleet_pages.dashboard")
-    counts = service.variation_counts()
+    counts = variation.variation_counts()
     distinct = sum(c["distinct"] for c in counts.values())
     compliant = sum(c["compliant"] for c in counts.values())
     yield tk.Panel(
@@ -47,10 +47,10 @@ def dashboard_panels(user: Any) -> Iterator[tk.Panel]:
     )
     code = tk.council_code_of(user)
     names = tk.council_names()
-    specs = service.council_specs(council_code=code) if code else []
+    specs = council_specs.council_specs(council_code=code) if code else []
     items = []
     for spec in specs:
-        score = service.spec_compliance(spec).score
+        score = council_specs.spec_compliance(spec).score
         items.append(
             tk.PanelItem(
                 spec.name,

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from procurehub import toolkit as tk
 
-from . import service, vehicles
+from . import catalogue_store, council_spec_edits, seed, standards, variation, vehicles
 from .demo_fleet_lists import DEMO_FLEET_LISTS
 from .models import VariationSnapshot
 
@@ -104,10 +104,10 @@ class DemoLoader:
 
 def load_demo() -> None:
     """Catalogue, councils' specs and variation history; skips councils the demo lacks."""
-    service.ensure_seeded()
-    service.load_catalogue(CATALOGUE)
+    seed.ensure_seeded()
+    catalogue_store.load_catalogue(CATALOGUE)
     tk.session.flush()
-    vehicles = service.catalogue_vehicles()
+    vehicles = catalogue_store.catalogue_vehicles()
     user = DemoLoader()
     for code, name, model, figures, costs, notes in DEMO_SPECS:
         if tk.council_id(code) is None:
@@ -117,25 +117,25 @@ def load_demo() -> None:
         if model is not None:
             match = next((v for v in vehicles if (v.make, v.model) == model), None)
             data["catalogue_vehicle_id"] = match.id if match else None
-        service.create_council_spec(code, data, user)
+        council_spec_edits.create_council_spec(code, data, user)
     today = date.today()
     for months, distinct, compliant, councils in DEMO_TREND:
         taken_on = today - timedelta(days=30 * months)
         exists = tk.session.scalar(
             select(VariationSnapshot.id).where(
-                VariationSnapshot.vehicle_class == service.DEFAULT_CLASS,
+                VariationSnapshot.vehicle_class == standards.DEFAULT_CLASS,
                 VariationSnapshot.taken_on == taken_on,
             )
         )
         if exists is None:
             tk.session.add(
                 VariationSnapshot(
-                    vehicle_class=service.DEFAULT_CLASS, taken_on=taken_on,
+                    vehicle_class=standards.DEFAULT_CLASS, taken_on=taken_on,
                     distinct_specs=distinct, compliant_specs=compliant, councils=councils,
                     standard_version=1,
                 )
             )
-    service.record_variation_snapshot(today)
+    variation.record_variation_snapshot(today)
     tk.session.commit()
     load_demo_fleet_lists(today)
 

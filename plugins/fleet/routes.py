@@ -17,7 +17,18 @@ from werkzeug.exceptions import Conflict, NotFound, UnprocessableEntity
 
 from procurehub import toolkit as tk
 
-from . import service
+from . import (
+    catalogue_store,
+    council_spec_edits,
+    council_specs,
+    errors,
+    parameters,
+    spec_comparison,
+    spec_template,
+    standard_drafts,
+    standards,
+    variation,
+)
 from .measures import FleetError
 from .schemas import (
     CompareQuerySchema,
@@ -50,9 +61,9 @@ def fleet_errors() -> Iterator[None]:
     """The service's errors as HTTP errors with the service's own message."""
     try:
         yield
-    except service.FleetNotFound as exc:
+    except errors.FleetNotFound as exc:
         raise NotFound(str(exc)) from exc
-    except service.FleetConflict as exc:
+    except errors.FleetConflict as exc:
         raise Conflict(str(exc)) from exc
     except FleetError as exc:
         raise UnprocessableEntity(str(exc)) from exc
@@ -68,7 +79,7 @@ def _vehicle_json(vehicle: Any) -> dict[str, Any]:
         "make": vehicle.make,
         "model": vehicle.model,
         "variant": vehicle.variant,
-        "name": service.vehicle_name(vehicle),
+        "name": catalogue_store.vehicle_name(vehicle),
         "body": vehicle.body,
         "gvw_kg": vehicle.gvw_kg,
         "compliant": vehicle.compliant,
@@ -94,8 +105,8 @@ def api_blueprint() -> Blueprint:
         @blp.response(200, StandardPage)
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Every version of every standard (filter by `vehicle_class`, `status`)."""
-            records = service.standard_versions(args.get("vehicle_class"), args.get("status"))
-            return _page([service.standard_json(r) for r in records])
+            records = standards.standard_versions(args.get("vehicle_class"), args.get("status"))
+            return _page([standards.standard_json(r) for r in records])
 
     @blp.route("/standards/drafts")
     class Drafts(MethodView):
@@ -105,9 +116,9 @@ def api_blueprint() -> Blueprint:
         def post(self, data: dict[str, Any]) -> dict[str, Any]:
             """Start a draft from the adopted version (coordinators and network managers)."""
             with fleet_errors():
-                record = service.start_draft(data["vehicle_class"], tk.current_user)
+                record = standard_drafts.start_draft(data["vehicle_class"], tk.current_user)
             tk.session.commit()
-            return service.standard_json(record)
+            return standards.standard_json(record)
 
     @blp.route("/standards/<id:spec_id>")
     class StandardItem(MethodView):
@@ -115,7 +126,7 @@ def api_blueprint() -> Blueprint:
         def get(self, spec_id: int) -> dict[str, Any]:
             """One version of a standard, with its requirements and their rationale."""
             with fleet_errors():
-                return service.standard_json(service.get_standard_version(spec_id))
+                return standards.standard_json(standards.get_standard_version(spec_id))
 
         @blp.arguments(DraftSettingsSchema)
         @blp.response(200, StandardSchema)
@@ -123,16 +134,16 @@ def api_blueprint() -> Blueprint:
         def patch(self, data: dict[str, Any], spec_id: int) -> dict[str, Any]:
             """Change a draft's title or derating settings; adopted versions are never edited."""
             with fleet_errors():
-                record = service.edit_draft_settings(spec_id, data, tk.current_user)
+                record = standard_drafts.edit_draft_settings(spec_id, data, tk.current_user)
             tk.session.commit()
-            return service.standard_json(record)
+            return standards.standard_json(record)
 
         @blp.response(204)
         @blp.alt_response(409, description="Only a draft can be discarded")
         def delete(self, spec_id: int) -> None:
             """Discard a draft."""
             with fleet_errors():
-                service.discard_draft(spec_id, tk.current_user)
+                standard_drafts.discard_draft(spec_id, tk.current_user)
             tk.session.commit()
 
     @blp.route("/standards/<id:spec_id>/requirements/<attribute>")
@@ -148,18 +159,18 @@ def api_blueprint() -> Blueprint:
                 )
             data["attribute"] = attribute
             with fleet_errors():
-                service.set_draft_requirement(spec_id, data, tk.current_user)
+                standard_drafts.set_draft_requirement(spec_id, data, tk.current_user)
             tk.session.commit()
-            return service.standard_json(service.get_standard_version(spec_id))
+            return standards.standard_json(standards.get_standard_version(spec_id))
 
         @blp.response(200, StandardSchema)
         @blp.alt_response(409, description="The version is adopted or retired")
         def delete(self, spec_id: int, attribute: str) -> dict[str, Any]:
             """Remove one requirement from a draft."""
             with fleet_errors():
-                service.remove_draft_requirement(spec_id, attribute, tk.current_user)
+                standard_drafts.remove_draft_requirement(spec_id, attribute, tk.current_user)
             tk.session.commit()
-            return service.standard_json(service.get_standard_version(spec_id))
+            return standards.standard_json(standards.get_standard_version(spec_id))
 
     @blp.route("/standards/<id:spec_id>/adopt")
     class Adopt(MethodView):
@@ -168,9 +179,9 @@ def api_blueprint() -> Blueprint:
         def post(self, spec_id: int) -> dict[str, Any]:
             """Adopt a draft: it becomes the class's standard and the previous one retires."""
             with fleet_errors():
-                record = service.adopt_draft(spec_id, tk.current_user)
+                record = standard_drafts.adopt_draft(spec_id, tk.current_user)
             tk.session.commit()
-            return service.standard_json(record)
+            return standards.standard_json(record)
 
     # -- council specs -------------------------------------------------------------------------
 
@@ -181,8 +192,8 @@ def api_blueprint() -> Blueprint:
         def get(self, args: dict[str, Any]) -> dict[str, Any]:
             """Every council's vehicle specifications (filter by `council`, `vehicle_class`)."""
             names = tk.council_names()
-            specs = service.council_specs(args.get("council"), args.get("vehicle_class"))
-            return _page([service.council_spec_json(s, names) for s in specs])
+            specs = council_specs.council_specs(args.get("council"), args.get("vehicle_class"))
+            return _page([council_specs.council_spec_json(s, names) for s in specs])
 
         @blp.arguments(CouncilSpecSchema)
         @blp.response(201, CouncilSpecSchema)
@@ -190,9 +201,9 @@ def api_blueprint() -> Blueprint:
             """Add a spec for your council (officers and network managers, own council only)."""
             code = data.pop("council_code", None) or tk.council_code_of(tk.current_user)
             with fleet_errors():
-                spec = service.create_council_spec(code, data, tk.current_user)
+                spec = council_spec_edits.create_council_spec(code, data, tk.current_user)
             tk.session.commit()
-            return service.council_spec_json(spec)
+            return council_specs.council_spec_json(spec)
 
     @blp.route("/specs/template.xlsx")
     class SpecTemplate(MethodView):
@@ -201,7 +212,7 @@ def api_blueprint() -> Blueprint:
         def get(self, args: dict[str, Any]) -> Any:
             """The spec template for a vehicle class."""
             with fleet_errors():
-                data = service.spec_template(args["vehicle_class"])
+                data = spec_template.spec_template(args["vehicle_class"])
             return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
                              download_name=f"{args['vehicle_class']}_spec_template.xlsx")
 
@@ -239,9 +250,9 @@ def api_blueprint() -> Blueprint:
                 tk.current_user
             )
             with fleet_errors():
-                spec, created = service.store_spec_upload(upload, code or "", tk.current_user)
+                spec, created = spec_template.store_spec_upload(upload, code or "", tk.current_user)
             tk.session.commit()
-            return {"created": created, "spec": service.council_spec_json(spec)}, (
+            return {"created": created, "spec": council_specs.council_spec_json(spec)}, (
                 201 if created else 200
             )
 
@@ -250,23 +261,25 @@ def api_blueprint() -> Blueprint:
         @blp.response(200, CouncilSpecSchema)
         def get(self, spec_id: int) -> dict[str, Any]:
             with fleet_errors():
-                return service.council_spec_json(service.get_council_spec(spec_id))
+                return council_specs.council_spec_json(council_specs.get_council_spec(spec_id))
 
         @blp.arguments(CouncilSpecUpdateSchema(partial=True))
         @blp.response(200, CouncilSpecSchema)
         def patch(self, data: dict[str, Any], spec_id: int) -> dict[str, Any]:
             """Change some fields of your council's spec."""
             with fleet_errors():
-                spec = service.update_council_spec(
-                    service.get_council_spec(spec_id), data, tk.current_user
+                spec = council_spec_edits.update_council_spec(
+                    council_specs.get_council_spec(spec_id), data, tk.current_user
                 )
             tk.session.commit()
-            return service.council_spec_json(spec)
+            return council_specs.council_spec_json(spec)
 
         @blp.response(204)
         def delete(self, spec_id: int) -> None:
             with fleet_errors():
-                service.delete_council_spec(service.get_council_spec(spec_id), tk.current_user)
+                council_spec_edits.delete_council_spec(
+                    council_specs.get_council_spec(spec_id), tk.current_user
+                )
             tk.session.commit()
 
     # -- comparison and variation count --------------------------------------------------------
@@ -280,7 +293,7 @@ def api_blueprint() -> Blueprint:
             against the adopted standard: every cell judged and explained, a compliance score
             per spec, and the whole-life cost and CO2e against a diesel baseline."""
             with fleet_errors():
-                return service.comparison(args["specs"], args["vehicles"])
+                return spec_comparison.comparison(args["specs"], args["vehicles"])
 
     @blp.route("/compare.xlsx")
     class CompareWorkbook(MethodView):
@@ -289,8 +302,8 @@ def api_blueprint() -> Blueprint:
         def get(self, args: dict[str, Any]) -> Any:
             """The same comparison as an Excel workbook."""
             with fleet_errors():
-                data = service.comparison_workbook(
-                    service.comparison(args["specs"], args["vehicles"])
+                data = spec_comparison.comparison_workbook(
+                    spec_comparison.comparison(args["specs"], args["vehicles"])
                 )
             return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
                              download_name=f"fleet_comparison_{date.today().isoformat()}.xlsx")
@@ -302,11 +315,11 @@ def api_blueprint() -> Blueprint:
             """Per vehicle class: distinct specifications in use across councils, how many
             comply, and the count's trend (one point per day it changed)."""
             out = []
-            for vehicle_class, count in service.variation_counts().items():
+            for vehicle_class, count in variation.variation_counts().items():
                 trend = [
                     {"date": s.taken_on.isoformat(), "distinct": s.distinct_specs,
                      "compliant": s.compliant_specs, "councils": s.councils}
-                    for s in service.variation_trend(vehicle_class)
+                    for s in variation.variation_trend(vehicle_class)
                 ]
                 out.append({**count, "trend": trend})
             return {"variations": out}
@@ -318,14 +331,14 @@ def api_blueprint() -> Blueprint:
         @blp.response(200, ParameterPage)
         def get(self) -> dict[str, Any]:
             """Every dated value of the whole-life cost parameters, with its source."""
-            return _page(service.parameter_rows())
+            return _page(parameters.parameter_rows())
 
         @blp.arguments(ParameterSchema)
         @blp.response(201, ParameterSchema)
         def post(self, data: dict[str, Any]) -> Any:
             """A new dated value of a parameter (coordinators and network managers)."""
             with fleet_errors():
-                row = service.add_parameter_value(data, tk.current_user)
+                row = parameters.add_parameter_value(data, tk.current_user)
             tk.session.commit()
             return row
 
@@ -334,14 +347,14 @@ def api_blueprint() -> Blueprint:
         @blp.response(200, VehiclePage)
         def get(self) -> dict[str, Any]:
             """The vehicle catalogue: real models with their compliance."""
-            return _page([_vehicle_json(v) for v in service.catalogue_vehicles()])
+            return _page([_vehicle_json(v) for v in catalogue_store.catalogue_vehicles()])
 
     @blp.route("/catalogue/<id:vehicle_id>")
     class CatalogueItem(MethodView):
         @blp.response(200, VehicleSchema)
         def get(self, vehicle_id: int) -> dict[str, Any]:
             with fleet_errors():
-                return _vehicle_json(service.get_vehicle(vehicle_id))
+                return _vehicle_json(catalogue_store.get_vehicle(vehicle_id))
 
     add_vehicle_routes(blp)
     return blp

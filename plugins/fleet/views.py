@@ -14,9 +14,43 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from procurehub import toolkit as tk
 
-from . import service
+from .catalogue_store import catalogue_vehicles, vehicle_name
+from .council_spec_edits import (
+    DESCRIPTIVE_ATTRIBUTES,
+    allowed_attributes,
+    create_council_spec,
+    delete_council_spec,
+    update_council_spec,
+)
+from .council_specs import council_specs, get_council_spec, spec_compliance, spec_display_name
+from .errors import FleetConflict, FleetNotFound
 from .measures import FleetError
+from .parameters import add_parameter_value, parameter_rows
+from .permissions import can_edit_standards
+from .spec_comparison import comparison, comparison_workbook
+from .spec_costs import COST_FIELDS
+from .spec_template import spec_template as template_workbook
+from .spec_template import store_spec_upload
+from .standard_drafts import (
+    adopt_draft,
+    discard_draft,
+    edit_draft_settings,
+    remove_draft_requirement,
+    set_draft_requirement,
+    start_draft,
+)
 from .standard_spec import OPERATORS
+from .standards import (
+    DEFAULT_CLASS,
+    adopted_record,
+    adopted_standard,
+    draft_record,
+    find_version,
+    requirement_in_words,
+    standard_json,
+    standard_versions,
+)
+from .variation import trend_chart, variation_counts, variation_trend
 from .vehicle_views import add_vehicle_pages, demand_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,12 +78,12 @@ def page_errors() -> Iterator[None]:
     """Not found -> 404 page; the rest are raised for the caller to show on its form."""
     try:
         yield
-    except service.FleetNotFound as exc:
+    except FleetNotFound as exc:
         abort(404, description=str(exc))
 
 
 def _class_title(vehicle_class: str) -> str:
-    record = service.adopted_record(vehicle_class)
+    record = adopted_record(vehicle_class)
     return record.title if record and record.title else vehicle_class.replace("_", " ")
 
 
@@ -66,7 +100,7 @@ def web_blueprint() -> Blueprint:
     @bp.context_processor
     def fleet_context() -> dict[str, Any]:
         return {
-            "can_edit_standards": service.can_edit_standards(tk.current_user),
+            "can_edit_standards": can_edit_standards(tk.current_user),
             "status_labels": STATUS_LABELS,
             "operator_words": OPERATOR_WORDS,
         }
@@ -75,27 +109,27 @@ def web_blueprint() -> Blueprint:
 
     @bp.route("/dashboard")
     def dashboard() -> Any:
-        counts = service.variation_counts()
+        counts = variation_counts()
         trends = {}
         for vehicle_class in counts:
-            snapshots = service.variation_trend(vehicle_class)
+            snapshots = variation_trend(vehicle_class)
             trends[vehicle_class] = {
                 "rows": snapshots,
-                "chart": service.trend_chart(
+                "chart": trend_chart(
                     (s.taken_on, s.distinct_specs, s.compliant_specs) for s in snapshots
                 ),
             }
         names = tk.council_names()
-        specs = service.council_specs()
+        specs = council_specs()
         return render_template(
             "fleet/dashboard.html",
             counts=counts,
             trends=trends,
             specs=specs,
             council_names=names,
-            compliance={s.id: service.spec_compliance(s) for s in specs},
-            standards=service.standard_versions(status="adopted"),
-            vehicles=len(service.catalogue_vehicles()),
+            compliance={s.id: spec_compliance(s) for s in specs},
+            standards=standard_versions(status="adopted"),
+            vehicles=len(catalogue_vehicles()),
             **demand_context(),
         )
 
@@ -103,7 +137,7 @@ def web_blueprint() -> Blueprint:
 
     @bp.route("/standards")
     def standards() -> Any:
-        versions = service.standard_versions()
+        versions = standard_versions()
         classes: dict[str, list[Any]] = {}
         for record in versions:
             classes.setdefault(record.vehicle_class, []).append(record)
@@ -112,32 +146,32 @@ def web_blueprint() -> Blueprint:
     @bp.route("/standards/<vehicle_class>")
     def standard(vehicle_class: str) -> Any:
         with page_errors():
-            record = service.adopted_record(vehicle_class)
+            record = adopted_record(vehicle_class)
             if record is None:
-                versions = service.standard_versions(vehicle_class[:80])
+                versions = standard_versions(vehicle_class[:80])
                 if not versions:
-                    raise service.FleetNotFound(f"There is no standard for {vehicle_class!r}.")
+                    raise FleetNotFound(f"There is no standard for {vehicle_class!r}.")
                 record = versions[0]
         return _standard_page(record)
 
     @bp.route("/standards/<vehicle_class>/v<id:version>")
     def standard_version(vehicle_class: str, version: int) -> Any:
         with page_errors():
-            record = service.find_version(vehicle_class[:80], version)
+            record = find_version(vehicle_class[:80], version)
         return _standard_page(record)
 
     def _standard_page(record: Any) -> Any:
         return render_template(
             "fleet/standard.html",
             record=record,
-            standard=service.standard_json(record),
-            draft=service.draft_record(record.vehicle_class),
-            adopted=service.adopted_record(record.vehicle_class),
+            standard=standard_json(record),
+            draft=draft_record(record.vehicle_class),
+            adopted=adopted_record(record.vehicle_class),
         )
 
     @bp.route("/standards/<vehicle_class>/history")
     def history(vehicle_class: str) -> Any:
-        versions = service.standard_versions(vehicle_class[:80])
+        versions = standard_versions(vehicle_class[:80])
         if not versions:
             abort(404, description=f"There is no standard for {vehicle_class!r}.")
         summaries = []
@@ -153,8 +187,8 @@ def web_blueprint() -> Blueprint:
         """What changed from one version to the next, in words."""
         if older is None:
             return ["First version."]
-        old = {r["attribute"]: r for r in service.standard_json(older)["requirements"]}
-        new = {r["attribute"]: r for r in service.standard_json(newer)["requirements"]}
+        old = {r["attribute"]: r for r in standard_json(older)["requirements"]}
+        new = {r["attribute"]: r for r in standard_json(newer)["requirements"]}
         out = []
         for attribute, r in new.items():
             if attribute not in old:
@@ -169,13 +203,13 @@ def web_blueprint() -> Blueprint:
     @bp.route("/standards/<vehicle_class>/draft", methods=["GET", "POST"])
     def draft(vehicle_class: str) -> Any:
         vehicle_class = vehicle_class[:80]
-        record = service.draft_record(vehicle_class)
+        record = draft_record(vehicle_class)
         if request.method == "POST":
             action = _text("action", 40)
             try:
                 with page_errors():
                     message = _draft_action(action, vehicle_class, record)
-            except service.FleetConflict as exc:
+            except FleetConflict as exc:
                 tk.session.rollback()
                 return _draft_page(vehicle_class, error=str(exc), status=409)
             except FleetError as exc:
@@ -192,17 +226,17 @@ def web_blueprint() -> Blueprint:
     def _draft_action(action: str, vehicle_class: str, record: Any) -> str:
         user = tk.current_user
         if action == "start":
-            new = service.start_draft(vehicle_class, user)
+            new = start_draft(vehicle_class, user)
             return f"Draft version {new.version} started from the adopted standard."
         if record is None:
-            if not service.can_edit_standards(user):
+            if not can_edit_standards(user):
                 abort(403, description="Only coordinators and network managers can change the "
                       "standard specifications.")
-            raise service.FleetConflict(
+            raise FleetConflict(
                 "There is no draft to change; start a draft from the adopted standard first."
             )
         if action == "requirement":
-            requirement = service.set_draft_requirement(
+            requirement = set_draft_requirement(
                 record.id,
                 {
                     "attribute": _text("attribute", 80),
@@ -215,13 +249,13 @@ def web_blueprint() -> Blueprint:
                 },
                 user,
             )
-            return f"Saved: {service.requirement_in_words(requirement)}"
+            return f"Saved: {requirement_in_words(requirement)}"
         if action == "remove":
             attribute = _text("attribute", 80)
-            service.remove_draft_requirement(record.id, attribute, user)
+            remove_draft_requirement(record.id, attribute, user)
             return f"Removed the requirement for {attribute}."
         if action == "settings":
-            service.edit_draft_settings(
+            edit_draft_settings(
                 record.id,
                 {
                     "title": _text("title", 300),
@@ -232,22 +266,22 @@ def web_blueprint() -> Blueprint:
             )
             return "Saved the draft's settings."
         if action == "adopt":
-            adopted = service.adopt_draft(record.id, user)
+            adopted = adopt_draft(record.id, user)
             return (f"Version {adopted.version} is now the adopted standard; the previous "
                     "version is retired.")
         if action == "discard":
-            service.discard_draft(record.id, user)
+            discard_draft(record.id, user)
             return f"Draft version {record.version} discarded."
         raise FleetError(f"Unknown action {action!r}.")
 
     def _draft_page(vehicle_class: str, error: str | None = None, status: int = 200,
                     form: Any = None) -> Any:
-        record = service.draft_record(vehicle_class)
-        adopted = service.adopted_record(vehicle_class)
-        if record is None and adopted is None and not service.standard_versions(vehicle_class):
+        record = draft_record(vehicle_class)
+        adopted = adopted_record(vehicle_class)
+        if record is None and adopted is None and not standard_versions(vehicle_class):
             abort(404, description=f"There is no standard for {vehicle_class!r}.")
         edit = _arg("edit", 80)
-        standard = service.standard_json(record) if record else None
+        standard = standard_json(record) if record else None
         editing = None
         if standard and edit:
             editing = next((r for r in standard["requirements"] if r["attribute"] == edit), None)
@@ -269,11 +303,11 @@ def web_blueprint() -> Blueprint:
     def specs() -> Any:
         council = _arg("council", 20) or None
         names = tk.council_names()
-        rows = service.council_specs(council)
+        rows = council_specs(council)
         return render_template(
             "fleet/specs.html",
             specs=rows,
-            compliance={s.id: service.spec_compliance(s) for s in rows},
+            compliance={s.id: spec_compliance(s) for s in rows},
             council_names=names,
             council=council,
             own_code=tk.council_code_of(tk.current_user),
@@ -281,9 +315,9 @@ def web_blueprint() -> Blueprint:
 
     def _spec_form(spec: Any = None, error: str | None = None, status: int = 200,
                    values: Any = None) -> Any:
-        vehicle_class = spec.vehicle_class if spec else service.DEFAULT_CLASS
+        vehicle_class = spec.vehicle_class if spec else DEFAULT_CLASS
         with page_errors():
-            standard = service.adopted_standard(vehicle_class)
+            standard = adopted_standard(vehicle_class)
         if values is None:
             values = {}
             if spec is not None:
@@ -295,22 +329,22 @@ def web_blueprint() -> Blueprint:
             "fleet/spec_form.html",
             spec=spec,
             standard=standard,
-            descriptive=service.DESCRIPTIVE_ATTRIBUTES,
-            cost_fields=service.COST_FIELDS,
-            vehicles=service.catalogue_vehicles(),
-            vehicle_name=service.vehicle_name,
+            descriptive=DESCRIPTIVE_ATTRIBUTES,
+            cost_fields=COST_FIELDS,
+            vehicles=catalogue_vehicles(),
+            vehicle_name=vehicle_name,
             values=values,
             error=error,
         ), status
 
     def _form_data(standard: Any) -> dict[str, Any]:
-        attributes = service.allowed_attributes(standard)
+        attributes = allowed_attributes(standard)
         return {
             "name": _text("name", 200),
             "notes": _text("notes"),
             "catalogue_vehicle_id": _text("catalogue_vehicle_id", 12) or None,
             "figures": {a: _text(f"fig_{a}", 200) for a in attributes},
-            "costs": {k: _text(f"cost_{k}", 30) for k in service.COST_FIELDS},
+            "costs": {k: _text(f"cost_{k}", 30) for k in COST_FIELDS},
         }
 
     def _values_from_form() -> dict[str, Any]:
@@ -324,10 +358,9 @@ def web_blueprint() -> Blueprint:
     def new_spec() -> Any:
         code = tk.council_code_of(tk.current_user)
         if request.method == "POST":
-            standard = service.adopted_standard(service.DEFAULT_CLASS)
+            standard = adopted_standard(DEFAULT_CLASS)
             try:
-                spec = service.create_council_spec(code or "", _form_data(standard),
-                                                   tk.current_user)
+                spec = create_council_spec(code or "", _form_data(standard), tk.current_user)
             except FleetError as exc:
                 tk.session.rollback()
                 return _spec_form(error=str(exc), status=422, values=_values_from_form())
@@ -338,22 +371,22 @@ def web_blueprint() -> Blueprint:
 
     def _spec_or_404(spec_id: int) -> Any:
         with page_errors():
-            return service.get_council_spec(spec_id)
+            return get_council_spec(spec_id)
 
     @bp.route("/specs/<id:spec_id>")
     def spec(spec_id: int) -> Any:
         record = _spec_or_404(spec_id)
-        standard = service.adopted_standard(record.vehicle_class)
+        standard = adopted_standard(record.vehicle_class)
         return render_template(
             "fleet/spec.html",
             spec=record,
             standard=standard,
-            compliance=service.spec_compliance(record, standard),
+            compliance=spec_compliance(record, standard),
             council_names=tk.council_names(),
             can_edit=tk.can_write(tk.current_user, record.council_id),
-            vehicle_name=service.vehicle_name,
-            cost_fields=service.COST_FIELDS,
-            descriptive=service.DESCRIPTIVE_ATTRIBUTES,
+            vehicle_name=vehicle_name,
+            cost_fields=COST_FIELDS,
+            descriptive=DESCRIPTIVE_ATTRIBUTES,
         )
 
     @bp.route("/specs/<id:spec_id>/edit", methods=["GET", "POST"])
@@ -361,9 +394,9 @@ def web_blueprint() -> Blueprint:
         record = _spec_or_404(spec_id)
         tk.require_write(tk.current_user, record.council_id, what="vehicle specifications")
         if request.method == "POST":
-            standard = service.adopted_standard(record.vehicle_class)
+            standard = adopted_standard(record.vehicle_class)
             try:
-                service.update_council_spec(record, _form_data(standard), tk.current_user)
+                update_council_spec(record, _form_data(standard), tk.current_user)
             except FleetError as exc:
                 tk.session.rollback()
                 return _spec_form(_spec_or_404(spec_id), error=str(exc), status=422,
@@ -377,7 +410,7 @@ def web_blueprint() -> Blueprint:
     def delete_spec(spec_id: int) -> Any:
         record = _spec_or_404(spec_id)
         name = record.name
-        service.delete_council_spec(record, tk.current_user)
+        delete_council_spec(record, tk.current_user)
         tk.session.commit()
         flash(f"Deleted {name}.")
         return redirect(url_for(".specs"))
@@ -385,7 +418,7 @@ def web_blueprint() -> Blueprint:
     @bp.route("/specs/template.xlsx")
     def spec_template() -> Any:
         with page_errors():
-            data = service.spec_template(_arg("vehicle_class", 80) or service.DEFAULT_CLASS)
+            data = template_workbook(_arg("vehicle_class", 80) or DEFAULT_CLASS)
         return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
                          download_name="vehicle_spec_template.xlsx")
 
@@ -396,7 +429,7 @@ def web_blueprint() -> Blueprint:
             flash("Choose the filled template to upload.", "error")
             return redirect(url_for(".specs"))
         try:
-            record, created = service.store_spec_upload(
+            record, created = store_spec_upload(
                 upload, tk.council_code_of(tk.current_user) or "", tk.current_user
             )
         except FleetError as exc:
@@ -421,23 +454,23 @@ def web_blueprint() -> Blueprint:
         if specs or vehicles:
             try:
                 with page_errors():
-                    result = service.comparison(specs, vehicles)
+                    result = comparison(specs, vehicles)
             except FleetError as exc:
                 error = str(exc)
         names = tk.council_names()
-        all_specs = service.council_specs()
+        all_specs = council_specs()
         return render_template(
             "fleet/compare.html",
             result=result,
             error=error,
             all_specs=all_specs,
-            spec_name=lambda s: service.spec_display_name(s, names),
-            vehicles=service.catalogue_vehicles(),
-            vehicle_name=service.vehicle_name,
+            spec_name=lambda s: spec_display_name(s, names),
+            vehicles=catalogue_vehicles(),
+            vehicle_name=vehicle_name,
             selected_specs={str(i) for v in specs for i in v.split(",")},
             selected_vehicles={str(i) for v in vehicles for i in v.split(",")},
             export_query=request.query_string.decode("ascii", "replace"),
-            counts=service.variation_counts(),
+            counts=variation_counts(),
         ), (422 if error else 200)
 
     @bp.route("/compare.xlsx")
@@ -445,7 +478,7 @@ def web_blueprint() -> Blueprint:
         specs, vehicles = _selection()
         try:
             with page_errors():
-                data = service.comparison_workbook(service.comparison(specs, vehicles))
+                data = comparison_workbook(comparison(specs, vehicles))
         except FleetError as exc:
             abort(422, description=str(exc))
         return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
@@ -458,7 +491,7 @@ def web_blueprint() -> Blueprint:
         error = None
         if request.method == "POST":
             try:
-                service.add_parameter_value(
+                add_parameter_value(
                     {
                         "name": _text("name", 80),
                         "value": _text("value", 30),
@@ -475,7 +508,7 @@ def web_blueprint() -> Blueprint:
                 tk.session.commit()
                 flash(f"Saved the new value of {_text('name', 80)}.")
                 return redirect(url_for(".parameters"))
-        rows = service.parameter_rows()
+        rows = parameter_rows()
         today = date.today()
         in_force = {}
         for row in rows:

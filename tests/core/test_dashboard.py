@@ -286,12 +286,12 @@ def test_a_plugin_adds_panels_for_its_roles_through_the_seam(extra_app: Any) -> 
 
 # ---------------------------------------------------------------------------- plugins' own panels
 def test_network_manager_sees_the_variation_count_first(app: Any, client: Any) -> None:
-    from plugins.fleet import service as fleet
+    from plugins.fleet import seed
 
     with app.app_context():
         collaboration()
         user("manager@nlc.example", "S12000050", "network_manager")
-        fleet.ensure_seeded()
+        seed.ensure_seeded()
         db.session.commit()
     sign_in(client, "manager@nlc.example")
     html = section(dashboard(client), "network_manager")

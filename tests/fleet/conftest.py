@@ -35,7 +35,7 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 def fleet(app: Any) -> SimpleNamespace:
     """Four councils; a network manager (Fife), officers (Glasgow, Edinburgh, NLC), a
     coordinator and a digital lead (Glasgow); the catalogue loaded. Tokens by role."""
-    from plugins.fleet import service
+    from plugins.fleet import catalogue_store, standards
 
     with app.app_context():
         council(FIFE, "Fife Council")
@@ -48,12 +48,12 @@ def fleet(app: Any) -> SimpleNamespace:
         user("officer@nlc.example", NLC, "officer")
         user("lead@glasgow.example", GLASGOW, "coordinator")
         user("digital@glasgow.example", GLASGOW, "digital_lead")
-        service.load_catalogue(CATALOGUE)
+        catalogue_store.load_catalogue(CATALOGUE)
         db.session.commit()
         vehicles = {
-            (v.make, v.model, v.variant): v.id for v in service.catalogue_vehicles()
+            (v.make, v.model, v.variant): v.id for v in catalogue_store.catalogue_vehicles()
         }
-        standard_id = service.adopted_record(service.DEFAULT_CLASS).id
+        standard_id = standards.adopted_record(standards.DEFAULT_CLASS).id
         db.session.commit()
         hub = SimpleNamespace(
             manager=bearer(token("manager@fife.example")),

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from plugins.fleet import service
+from plugins.fleet import council_specs, parameters, standards
 from plugins.fleet.standard_spec import check_compliance
 from plugins.fleet.whole_life_cost import CostProfile, compare_with_diesel
 
@@ -36,13 +36,13 @@ def test_the_comparison_table(fleet, client, three_specs, app):
     assert names[3].startswith("Ford E-Transit 350") and names[4].startswith("Maxus eDeliver 3")
     assert [c["kind"] for c in body["columns"]] == ["council_spec"] * 3 + ["catalogue"] * 2
     with app.app_context():
-        standard = service.adopted_standard("electric_van_lt_3_5t")
+        standard = standards.adopted_standard("electric_van_lt_3_5t")
         assert [r["attribute"] for r in body["rows"][:24]] == [
             r.attribute for r in standard.requirements]
         # every score and verdict is the pure module's
         for column in body["columns"][:3]:
-            spec = service.get_council_spec(column["id"])
-            pure = check_compliance(standard, service.spec_figures(spec))
+            spec = council_specs.get_council_spec(column["id"])
+            pure = check_compliance(standard, council_specs.spec_figures(spec))
             assert Decimal(str(column["score"])) == pure.score
             assert column["compliant"] is pure.compliant
     fife, glasgow, edinburgh, transit, maxus = body["columns"]
@@ -75,7 +75,7 @@ def test_whole_life_cost_is_the_pure_modules_on_the_stored_parameters(fleet, cli
     body = compared(client, fleet, three_specs)
     edinburgh = body["columns"][2]["whole_life_cost"]
     with app.app_context():
-        params = service.parameters()
+        params = parameters.parameters()
         on = date.today()
 
         def p(name):

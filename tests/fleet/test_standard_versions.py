@@ -146,12 +146,12 @@ def test_a_draft_can_be_discarded_and_the_next_is_numbered_after_it(fleet, clien
 
 
 def test_the_database_refuses_a_second_adopted_version(fleet, app):
-    from plugins.fleet import service
+    from plugins.fleet import standard_records, standards
 
     with app.app_context():
-        adopted = service.adopted_standard(CLASS)
+        adopted = standards.adopted_standard(CLASS)
         clash = StandardSpecVersion(created_by="test")
-        service._write_standard(clash, replace(adopted, version=7))
+        standard_records.write_standard(clash, replace(adopted, version=7))
         db.session.add(clash)
         with pytest.raises(IntegrityError):
             db.session.commit()

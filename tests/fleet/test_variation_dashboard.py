@@ -7,9 +7,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from plugins.fleet import service
+from plugins.fleet import catalogue_store, council_specs, variation
 from plugins.fleet.comparison import variation_count
 from plugins.fleet.models import CouncilSpec, VariationSnapshot
+from plugins.fleet.standards import adopted_standards
 from procurehub.extensions import db
 
 API = "/api/v1/fleet/variations"
@@ -28,8 +29,8 @@ def test_the_variation_count_across_councils(fleet, client, three_specs, app):
     # of which only the E-Transit Custom complies
     assert (count["distinct"], count["compliant"], count["councils"]) == (3, 1, 4)
     with app.app_context():
-        standards = service.adopted_standards()
-        pure = variation_count(service.specs_in_use(), standards)["electric_van_lt_3_5t"]
+        standards = adopted_standards()
+        pure = variation_count(variation.specs_in_use(), standards)["electric_van_lt_3_5t"]
         assert (pure.distinct, pure.compliant, pure.councils) == (3, 1, 4)
     # one snapshot for today, holding the day's latest count
     assert count["trend"] == [{"date": date.today().isoformat(), "distinct": 3,
@@ -54,24 +55,24 @@ def test_a_fix_and_a_removal_move_the_count(fleet, client, three_specs, app):
 
 def test_snapshots_keep_one_point_per_day(fleet, app):
     with app.app_context():
-        service.record_variation_snapshot(date(2026, 1, 5))
-        service.record_variation_snapshot(date(2026, 1, 5))
-        service.record_variation_snapshot(date(2026, 2, 5))
+        variation.record_variation_snapshot(date(2026, 1, 5))
+        variation.record_variation_snapshot(date(2026, 1, 5))
+        variation.record_variation_snapshot(date(2026, 2, 5))
         db.session.commit()
-        trend = service.variation_trend("electric_van_lt_3_5t")
+        trend = variation.variation_trend("electric_van_lt_3_5t")
         assert [s.taken_on for s in trend] == [date(2026, 1, 5), date(2026, 2, 5)]
         assert all(s.distinct_specs == 0 for s in trend)
 
 
 def test_the_trend_chart_is_drawn_to_scale():
-    chart = service.trend_chart([(date(2026, 1, 1), 6, 0), (date(2026, 1, 11), 3, 3)],
-                                width=140, height=100)
+    chart = variation.trend_chart([(date(2026, 1, 1), 6, 0), (date(2026, 1, 11), 3, 3)],
+                                  width=140, height=100)
     first, last = chart["points"]
     assert (first["x"], last["x"]) == (40, 128)  # left margin 40, right 12
     assert first["distinct_y"] == 12 and first["compliant_y"] == 72  # top 12, bottom 28
     assert last["distinct_y"] == last["compliant_y"] == 42
     assert chart["distinct_line"] == "40.0,12.0 128.0,42.0"
-    assert service.trend_chart([])["points"] == []
+    assert variation.trend_chart([])["points"] == []
 
 
 def test_the_dashboard_shows_the_variation_count_first(fleet, client, three_specs, pages):
@@ -94,12 +95,12 @@ def test_the_demo_loads_the_catalogue_specs_and_trend(app):
 
     with app.app_context():
         demo.load(today=date(2026, 6, 1))
-        assert len(service.catalogue_vehicles()) == 18
+        assert len(catalogue_store.catalogue_vehicles()) == 18
         specs = db.session.scalars(select(CouncilSpec).order_by(CouncilSpec.id)).all()
         assert [s.council_code for s in specs] == ["S12000047", "S12000050", "S12000049",
                                                    "S12000036"]
-        verdicts = [service.spec_compliance(s).compliant for s in specs]
+        verdicts = [council_specs.spec_compliance(s).compliant for s in specs]
         assert verdicts == [True, True, False, False]
-        counts = service.variation_counts()["electric_van_lt_3_5t"]
+        counts = variation.variation_counts()["electric_van_lt_3_5t"]
         assert (counts["distinct"], counts["compliant"], counts["councils"]) == (3, 1, 4)
         assert db.session.scalar(select(func.count(VariationSnapshot.id))) == 4
