@@ -191,6 +191,17 @@ class WriteWatcher:
             assert time.monotonic() < deadline, "the import never started writing"
             time.sleep(0.005)
 
+    def wait_until_idle(self, deadline_s: float = 60) -> None:
+        """Until no session writes: a killed client's server session rolls back on its own
+        time, and the next run must not mistake it for its own writing. (SQLite has no
+        session: the next reader rolls the killed run's journal back.)"""
+        if self.sqlite_file is not None:
+            return
+        deadline = time.monotonic() + deadline_s
+        while self.writing():
+            assert time.monotonic() < deadline, "a killed import's transaction never ended"
+            time.sleep(0.01)
+
     def close(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
@@ -245,6 +256,7 @@ def test_killed_imports_leave_nothing_or_everything_and_a_rerun_completes(
     mid_transaction: list[str] = []
     try:
         window = measured_run(args(codes[0]), env, watcher)
+        watcher.wait_until_idle()
         reference = rows_of(url, case, ids[codes[0]])
         assert len(reference) == case.rows
         for code in codes[1:]:
@@ -252,10 +264,12 @@ def test_killed_imports_leave_nothing_or_everything_and_a_rerun_completes(
             process = popen_cli(args(code), env)
             watcher.wait_for_writing(process)
             time.sleep(rng.uniform(0.0, 0.5) * window)
-            os.kill(process.pid, signal.SIGSTOP)
+            process.send_signal(signal.SIGSTOP)  # frozen: it cannot commit while we look
             still_writing = process.poll() is None and watcher.writing()
-            os.kill(process.pid, signal.SIGKILL)
+            if process.poll() is None:  # not already finished (and reaped) on its own
+                process.kill()
             process.communicate()
+            watcher.wait_until_idle()  # PostgreSQL: the killed session's rollback is over
             if still_writing:
                 mid_transaction.append(code)
                 assert canonical_dump(url, watched) == before, (
