@@ -35,6 +35,7 @@ from procurehub.accounts.models import Council
 from procurehub.alignment.freshness import refresh_after_upload, renewals_changed
 from procurehub.audit import service as audit
 from procurehub.audit.models import AuditEvent
+from procurehub.bulk_insert import insert_rows
 from procurehub.contracts.fields import HISTORY_FIELDS, UNCLASSIFIED
 from procurehub.contracts.models import Contract
 from procurehub.contracts.service import index_uploaded_for_search, snapshot
@@ -614,13 +615,10 @@ class RegisterImport:
                     updated_at=now,
                 )
                 now_rows.append(row)
-            # render_nulls keeps every row the same shape, so the driver sends a few batched
-            # statements instead of one INSERT per row (rows leave different cells blank); the table
-            # (Core) insert skips the ORM's per-row bookkeeping.
+            # Straight into the table (COPY on PostgreSQL), skipping the ORM's per-row
+            # bookkeeping. The rows after `before` with this upload's id are this batch's.
             before = db.session.scalar(select(func.max(Contract.id))) or 0
-            db.session.execute(
-                insert(Contract.__table__).execution_options(render_nulls=True), now_rows
-            )
+            insert_rows(db.session, Contract.__table__, now_rows)
             if upload_id is not None:
                 index_uploaded_for_search(after_id=before, upload_id=upload_id)
             self._record_created(after_id=before, at=now)
