@@ -135,6 +135,22 @@ def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Any) -> Ite
 
 
 @pytest.fixture
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap password hashes for tests that make many users: scrypt takes half a second per
+    hash on this machine, and those tests are not about it. Ask for it by name, or with
+    `pytestmark = pytest.mark.usefixtures("quick_password_hashing")`."""
+    from werkzeug import security
+
+    import procurehub.accounts.models as account_models
+    import procurehub.accounts.service as account_service
+
+    quick = lambda password: security.generate_password_hash(password, "pbkdf2:sha256:1000")  # noqa: E731
+    monkeypatch.setattr(account_models, "generate_password_hash", quick)
+    monkeypatch.setattr(account_service, "generate_password_hash", quick)
+    account_service._dummy_hash.cache_clear()
+
+
+@pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
 

@@ -45,6 +45,8 @@ from sqlalchemy.pool import NullPool
 
 from procurehub.extensions import db
 
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
+
 ROLES = ("anonymous", "owner", "other", "network_manager", "coordinator", "digital_lead", "admin")
 PEOPLE = {
     "owner": "officer.nlc@procurehub.example",
@@ -321,19 +323,6 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
 
 
 # ------------------------------------------------------------------ the hub
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from werkzeug import security
-
-    import procurehub.accounts.models as account_models
-
-    monkeypatch.setattr(
-        account_models,
-        "generate_password_hash",
-        lambda password: security.generate_password_hash(password, "pbkdf2:sha256:1000"),
-    )
-
-
 REGISTER_CSV = (
     "Contract reference,Contract title,Category,End date,Annual value\n"
     "NLC-AUTHZ-1,Food waste collection,waste.food,2029-03-31,120000\n"

@@ -18,6 +18,8 @@ from sqlalchemy import text
 
 from factories import OFFICER, PASSWORD, bearer, collaboration, contract, token
 
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
+
 NAMES = ("Morag McTavish", "Hamish Drummond", "Eilidh Fraser")
 EMAILS = (
     "morag.mctavish@northlan.gov.uk",
@@ -30,19 +32,6 @@ REGISTER = (
     f"NLC-2,Garden waste,waste.garden,31/13/2029,90000,{NAMES[1]},{EMAILS[1]},01698 403001\n"
     f"NLC-3,Bulky uplifts,waste.bulky,not a date,oops,{NAMES[2]},{EMAILS[2]},01698 403002\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from werkzeug import security
-
-    import procurehub.accounts.models as account_models
-
-    monkeypatch.setattr(
-        account_models,
-        "generate_password_hash",
-        lambda password: security.generate_password_hash(password, "pbkdf2:sha256:1000"),
-    )
 
 
 @pytest.fixture

@@ -18,22 +18,10 @@ from procurehub.audit.models import AuditEvent
 from procurehub.config import load_settings
 from procurehub.extensions import db
 
+pytestmark = pytest.mark.usefixtures("quick_password_hashing")
+
 OFFICER = "officer@nlc.example"
 NEW_PASSWORD = "heather thistle ferry"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """scrypt takes half a second per hash on this machine; these tests are not about it."""
-    from werkzeug import security
-
-    import procurehub.accounts.models as account_models
-    import procurehub.accounts.service as account_service
-
-    quick = lambda password: security.generate_password_hash(password, "pbkdf2:sha256:1000")  # noqa: E731
-    monkeypatch.setattr(account_models, "generate_password_hash", quick)
-    monkeypatch.setattr(account_service, "generate_password_hash", quick)
-    account_service._dummy_hash.cache_clear()
 
 
 @pytest.fixture

@@ -18,17 +18,8 @@ FIFE, GLASGOW, EDINBURGH, NLC = "S12000047", "S12000049", "S12000036", "S1200005
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """scrypt takes half a second per user on this machine; these tests are not about it."""
-    from werkzeug import security
-
-    import procurehub.accounts.models as account_models
-
-    monkeypatch.setattr(
-        account_models,
-        "generate_password_hash",
-        lambda password: security.generate_password_hash(password, "pbkdf2:sha256:1000"),
-    )
+def _quick_hashing(quick_password_hashing: None) -> None:
+    """Every fleet test makes several users (tests/conftest.py `quick_password_hashing`)."""
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from procurehub.pagination import keyset_page
 from procurehub.registers import service as register_import
 from procurehub.registers.files import contract_template, upload_error_workbook
 from procurehub.registers.models import Upload
+from procurehub.registers.record_schemas import record_upload_body
 from procurehub.registers.report import REPORT_COUNTS, report_counts
 from procurehub.workstreams.registry import all_categories
 
@@ -76,38 +77,16 @@ class UploadFormSchema(ma.Schema):
     )
 
 
-UPLOAD_REQUEST_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {
-                    "file": {"type": "string", "format": "binary", "description": "The register"},
-                    "council": {
-                        "type": "string",
-                        "description": "Council code (default: your own council)",
-                    },
-                    "sheet": {
-                        "type": "string",
-                        "description": "Sheet to read (default: the register-like one)",
-                    },
-                    "accept_valid": {
-                        "type": "boolean",
-                        "description": "Store valid rows even if some are rejected",
-                    },
-                    "dry_run": {"type": "boolean", "description": "Report only; store nothing"},
-                    "all_buyers": {
-                        "type": "boolean",
-                        "description": "Coordinators and admins: file each row of a public "
-                        "multi-buyer file under the council its buyer is",
-                    },
-                },
-            }
+UPLOAD_REQUEST_BODY = record_upload_body(
+    "The register",
+    {
+        "all_buyers": {
+            "type": "boolean",
+            "description": "Coordinators and admins: file each row of a public "
+            "multi-buyer file under the council its buyer is",
         }
     },
-}
+)
 
 
 _REPORT_FIELDS: dict[str, fields.Field] = {

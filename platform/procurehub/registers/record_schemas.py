@@ -60,8 +60,11 @@ class RecordUploadFormSchema(ma.Schema):
     dry_run = fields.Bool(load_default=False)
 
 
-def record_upload_body(what: str) -> dict[str, Any]:
-    """The OpenAPI request body of an upload of `what` ("The fleet list")."""
+def record_upload_body(
+    what: str, extra_properties: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The OpenAPI request body of an upload of `what` ("The fleet list"): the file, council,
+    sheet and options every upload takes, and any `extra_properties` of its own."""
     return {
         "required": True,
         "content": {
@@ -92,6 +95,7 @@ def record_upload_body(what: str) -> dict[str, Any]:
                             "type": "boolean",
                             "description": "Report only; store nothing",
                         },
+                        **(extra_properties or {}),
                     },
                 }
             }
